@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+// desm: ranking documents with dual word embeddings (DESM).
+// Modules, bottom to top (each depends only on those above it in this list):
+//   CZlib, CLibXML2   system libraries (zlib1g-dev, libxml2-dev)
+//   DesmText          byte sources (plain/gzip), analyzer, collection readers, binary file helpers
+//   DesmWord2Vec      vocabulary, trainer (SG/CBOW x NS/HS), model file, vector formats, neighbours
+//   DesmIndex         index (IN/OUT centroids, BM25 postings), scorers, ranking, run writer
+//   DesmEval          topics, qrels, runs, trec_eval metrics, significance, experiments, reports
+//   desm              the command-line tool, one file per verb
+import PackageDescription
+
+let optimise: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "desm",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "desm", targets: ["desm"]),
+        .library(name: "DesmEval", targets: ["DesmEval"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
+        .target(name: "DesmText", dependencies: ["CZlib"], swiftSettings: optimise),
+        .target(name: "DesmWord2Vec", dependencies: ["DesmText"], swiftSettings: optimise),
+        .target(name: "DesmIndex", dependencies: ["DesmText", "DesmWord2Vec"], swiftSettings: optimise),
+        .target(name: "DesmEval", dependencies: ["DesmText", "DesmWord2Vec", "DesmIndex", "CLibXML2"],
+                swiftSettings: optimise),
+        .executableTarget(name: "desm", dependencies: [
+            "DesmText", "DesmWord2Vec", "DesmIndex", "DesmEval",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: optimise),
+        .target(name: "DesmTestSupport", path: "Tests/Support"),
+        .testTarget(name: "DesmTextTests", dependencies: ["DesmText", "DesmTestSupport"]),
+        .testTarget(name: "DesmWord2VecTests", dependencies: ["DesmWord2Vec", "DesmTestSupport"]),
+        .testTarget(name: "DesmIndexTests", dependencies: ["DesmIndex", "DesmTestSupport"]),
+        .testTarget(name: "DesmEvalTests", dependencies: ["DesmEval", "DesmTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["DesmText", "DesmTestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

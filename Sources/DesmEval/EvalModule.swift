@@ -1,0 +1,4 @@
+// DesmEval: topics, qrels, runs, trec_eval-compatible metrics, significance, experiments.
+import CLibXML2
+import DesmText
+import DesmIndex

@@ -1,0 +1,32 @@
+import ArgumentParser
+import DesmText
+import Glibc
+
+/// The `desm` command: one subcommand per verb, each in its own file.
+struct Desm: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "desm",
+        abstract: "Rank documents with dual word embeddings (DESM: IN-OUT, IN-IN), BM25 and their mixture.",
+        discussion: """
+        A word2vec trainer that keeps both W_IN and W_OUT, an indexer that stores IN and OUT \
+        document centroids beside a BM25 index, a ranker, and a trec_eval-compatible evaluation \
+        harness. Run `desm help <verb>` for each verb's options.
+        """,
+        subcommands: [StatsCommand.self]
+    )
+}
+
+@main
+enum Main {
+    static func main() {
+        do {
+            var command = try Desm.parseAsRoot()
+            try command.run()
+        } catch let error as DesmError {
+            fputs("desm: error: \(error)\n", stderr)
+            exit(1)
+        } catch {
+            Desm.exit(withError: error)
+        }
+    }
+}
