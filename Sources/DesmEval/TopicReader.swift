@@ -17,12 +17,15 @@ public enum TopicFormat: String, CaseIterable, Sendable {
 /// Reads a topics file in any supported format (plain or gzip), detected from its content.
 /// Topic numbers must be unique; an empty file, a topic without a number, or malformed
 /// content is an error naming the file and the line.
-public func loadTopics(path: String) throws -> [Topic] {
+///
+/// `entityExpansionLimit` bounds the text that custom XML entities may add (libxml2's own
+/// amplification guard stops entity bombs first; this is the second line).
+public func loadTopics(path: String, entityExpansionLimit: Int = xmlEntityExpansionLimit) throws -> [Topic] {
     let bytes = try readAllBytes(path)
     let format = try detectTopicFormat(bytes, path: path)
     let topics: [Topic]
     switch format {
-    case .xml: topics = try parseXMLTopics(bytes, path: path)
+    case .xml: topics = try parseXMLTopics(bytes, path: path, entityExpansionLimit: entityExpansionLimit)
     case .sgml: topics = try parseSGMLTopics(bytes, path: path)
     case .jsonl: topics = try parseJSONLTopics(bytes, path: path)
     case .tsv: topics = try parseTSVTopics(bytes, path: path)
@@ -39,7 +42,8 @@ public func loadTopics(path: String) throws -> [Topic] {
 }
 
 /// Decides the layout of a topics file from its first non-blank byte and, for markup, whether
-/// it looks like classic TREC SGML (`<top>` with `<num>` but no `</num>`).
+/// it looks like classic TREC SGML (`<top>` blocks with unclosed `<num>`, `<title>`,
+/// `<desc>` or `<narr>` fields).
 public func detectTopicFormat(_ bytes: [UInt8], path: String) throws -> TopicFormat {
     var i = 0
     if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { i = 3 }
@@ -49,7 +53,13 @@ public func detectTopicFormat(_ bytes: [UInt8], path: String) throws -> TopicFor
     case UInt8(ascii: "{"): return .jsonl
     case UInt8(ascii: "<"):
         let head = String(decoding: bytes.prefix(1 << 20), as: UTF8.self).lowercased()
-        if head.contains("<top>") && head.contains("<num>") && !head.contains("</num>") { return .sgml }
+        // SGML when there are <top> blocks whose fields are not all closed.
+        guard head.contains("<top>") else { return .xml }
+        for tag in ["num", "title", "desc", "narr"] {
+            let opened = head.components(separatedBy: "<\(tag)>").count - 1
+            let closed = head.components(separatedBy: "</\(tag)>").count - 1
+            if opened > closed { return .sgml }
+        }
         return .xml
     default: return .tsv
     }

@@ -24,7 +24,7 @@ let topicXMLOptions: Int32 = Int32(bitPattern:
 /// child (a "Number:" label is stripped). Every other child element is a field named after
 /// the element; its text is the text of all it contains (CDATA included, comments and
 /// processing instructions left out), whitespace collapsed.
-func parseXMLTopics(_ bytes: [UInt8], path: String) throws -> [Topic] {
+func parseXMLTopics(_ bytes: [UInt8], path: String, entityExpansionLimit: Int = xmlEntityExpansionLimit) throws -> [Topic] {
     xmlInitParser()
     guard let ctxt = xmlNewParserCtxt() else {
         throw DesmError("libxml2 could not allocate a parser", path: path)
@@ -43,7 +43,7 @@ func parseXMLTopics(_ bytes: [UInt8], path: String) throws -> [Topic] {
     guard let root = xmlDocGetRootElement(doc) else {
         throw DesmError("XML has no root element", path: path)
     }
-    var reader = XMLTextCollector(doc: doc, path: path)
+    var reader = XMLTextCollector(doc: doc, path: path, limit: entityExpansionLimit)
     let elements: [xmlNodePtr]
     if topicNumber(root) != nil {
         elements = [root]
@@ -150,9 +150,13 @@ private func topicNumber(_ node: xmlNodePtr) -> String? {
 private struct XMLTextCollector {
     let doc: xmlDocPtr
     let path: String
+    let limit: Int
     var expanded = 0
 
+    var fieldLine = 0
+
     mutating func text(of node: xmlNodePtr) throws -> String {
+        fieldLine = Int(xmlGetLineNo(node))
         var out = ""
         try append(node.pointee.children, to: &out, depth: 0, inEntity: false)
         return out
@@ -177,7 +181,7 @@ private struct XMLTextCollector {
                 out += " "
             case XML_ENTITY_REF_NODE:
                 guard depth < xmlEntityDepthLimit else {
-                    throw DesmError.at(path, line: Int(xmlGetLineNo(n)),
+                    throw DesmError.at(path, line: line(n),
                         "entity references nested deeper than \(xmlEntityDepthLimit) levels: refusing to expand")
                 }
                 if let name = n.pointee.name, let ent = xmlGetDocEntity(doc, name) {
@@ -200,10 +204,16 @@ private struct XMLTextCollector {
         }
     }
 
+    /// A node's line, or the field's line for nodes inside entities (which have none).
+    private func line(_ n: xmlNodePtr) -> Int {
+        let l = Int(xmlGetLineNo(n))
+        return l > 0 ? l : fieldLine
+    }
+
     private func checkBudget(_ n: xmlNodePtr) throws {
-        if expanded > xmlEntityExpansionLimit {
-            throw DesmError.at(path, line: Int(xmlGetLineNo(n)),
-                "entity references expand to more than \(xmlEntityExpansionLimit) bytes (an entity bomb?): refusing to expand")
+        if expanded > limit {
+            throw DesmError.at(path, line: line(n),
+                "entity references expand to more than \(limit) bytes (an entity bomb?): refusing to expand")
         }
     }
 }
