@@ -59,7 +59,8 @@ public struct Measure: Hashable, Sendable, CustomStringConvertible {
         return out
     }
 
-    static func ordered(_ set: Set<Measure>) -> [Measure] {
+    /// Measures in trec_eval's printing order (by kind, then cutoff).
+    public static func ordered(_ set: Set<Measure>) -> [Measure] {
         let order = Dictionary(uniqueKeysWithValues: MeasureKind.allCases.enumerated().map { ($1, $0) })
         return set.sorted { a, b in
             if a.kind != b.kind { return order[a.kind]! < order[b.kind]! }
