@@ -143,8 +143,11 @@ public struct RunComparison: Sendable {
                 var tests: [String: Any] = [:]
                 for c in comparisons[ri] where !c.measure.kind.isCount {
                     var t: [String: Any] = ["difference": c.mean - c.baselineMean, "topics": c.pairedTopics]
-                    if let tt = c.tTest { t["t"] = tt.statistic.isFinite ? tt.statistic : nil; t["t_test_p"] = tt.p }
-                    if let r = c.randomization { t["randomization_p"] = r.p }
+                    if let tt = c.tTest {
+                        if tt.statistic.isFinite { t["t"] = tt.statistic }
+                        if tt.p.isFinite { t["t_test_p"] = tt.p }
+                    }
+                    if let r = c.randomization, r.p.isFinite { t["randomization_p"] = r.p }
                     tests[c.measure.name] = t
                 }
                 run["versus_baseline"] = tests

@@ -34,9 +34,10 @@ struct EvalCommand: ParsableCommand {
         Examples:
           desm eval --qrels qrels-dl19.txt -m ndcg_cut.10 -m map bm25.run
           desm eval --qrels qrels-dl19.txt -l 2 -q bm25.run
-          desm eval --qrels qrels.txt -m ndcg_cut.10 bm25.run desm-in-out.run mixture.run
-          desm eval --qrels qrels.txt --json -q bm25.run desm.run > eval.json
-          desm eval --qrels qrels.txt -m ndcg_cut.10 --chart ndcg.svg --diff-chart diff.svg in-in.run in-out.run
+          desm eval --qrels qrels.txt -m ndcg_cut.10 bm25.run in-out.run mix.run
+          desm eval --qrels qrels.txt --json -q bm25.run in-out.run > eval.json
+          desm eval --qrels qrels.txt --chart ci.svg --diff-chart d.svg \\
+                    in-in.run in-out.run
         """
     )
 
