@@ -30,9 +30,13 @@ public struct RunFile: Sendable {
 
     /// Reads a TREC run (`qid Q0 docno rank score tag`, whitespace-separated), plain or gzip.
     /// A wrong number of columns, a score that is not a finite number, or a document listed
-    /// twice for one topic is an error naming the file and the line.
-    public static func load(path: String) throws -> RunFile {
+    /// twice for one topic is an error naming the file and the line. Progress goes to
+    /// `progress` (by bytes of the file); an interruption (SIGINT) stops the reading with an error.
+    public static func load(path: String, progress: ProgressReporter = .silent) throws -> RunFile {
         let reader = try LineReader(path: path)
+        let total = reader.source.fileSize.map(Double.init)
+        var starts: [Int] = [], ends: [Int] = []
+        starts.reserveCapacity(8); ends.reserveCapacity(8)
         var topics: [String: [Entry]] = [:]
         var seen: [String: Set<String>] = [:]
         var tag: String? = nil
@@ -41,7 +45,7 @@ public struct RunFile: Sendable {
             let parsed: (String, String, Double, String)?? = try reader.withNextLine { bytes -> (String, String, Double, String)? in
                 let n = reader.lineNumber
                 // Split into at most 7 fields on spaces and tabs.
-                var starts: [Int] = [], ends: [Int] = []
+                starts.removeAll(keepingCapacity: true); ends.removeAll(keepingCapacity: true)
                 var i = 0
                 let count = bytes.count
                 while i < count {
@@ -75,6 +79,10 @@ public struct RunFile: Sendable {
                 return (field(0), field(2), score, field(5))
             }
             guard let line = parsed else { break }     // end of input
+            if reader.lineNumber & 0xFFFF == 0 {
+                try Interrupt.check("reading \(path)")
+                progress.update(done: Double(reader.source.fileOffset), total: total)
+            }
             guard let (qid, docno, score, lineTag) = line else { continue }   // blank line
             if tag == nil { tag = lineTag }
             if !seen[qid, default: []].insert(docno).inserted {
@@ -82,6 +90,7 @@ public struct RunFile: Sendable {
             }
             topics[qid, default: []].append(Entry(docno: docno, score: score))
         }
+        progress.finish()
         guard let runTag = tag else { throw DesmError("empty run file: no results", path: path) }
         return RunFile(path: path, tag: runTag, topics: topics)
     }

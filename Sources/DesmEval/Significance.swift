@@ -40,7 +40,7 @@ public func pairedRandomizationTest(_ a: [Double], _ b: [Double], permutations: 
     let d = zip(a, b).map { $1 - $0 }
     let observed = abs(d.reduce(0, +))
     let tolerance = 1e-12 * max(1, observed)
-    var rng = SplitMix64(seed: seed)
+    var rng = PermutationRNG(seed: seed)
     var atLeast = 0
     d.withUnsafeBufferPointer { diffs in
         for _ in 0..<permutations {
@@ -59,8 +59,9 @@ public func pairedRandomizationTest(_ a: [Double], _ b: [Double], permutations: 
                             p: Double(atLeast + 1) / Double(permutations + 1))
 }
 
-/// SplitMix64: a small, fast, seedable generator (Steele, Lea, Flood 2014).
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+/// The SplitMix64 generator (Steele, Lea, Flood 2014): small, fast and seedable, for the
+/// randomization test and reproducible synthetic data.
+public struct PermutationRNG: RandomNumberGenerator, Sendable {
     private var state: UInt64
     public init(seed: UInt64) { state = seed }
     public mutating func next() -> UInt64 {

@@ -74,7 +74,7 @@ public struct Topic: Equatable, Sendable {
 }
 
 /// Collapses every run of whitespace (spaces, tabs, line breaks) to one space and trims the ends.
-public func collapseWhitespace(_ s: String) -> String {
+func collapseWhitespace(_ s: String) -> String {
     var out = ""
     out.reserveCapacity(s.utf8.count)
     var pendingSpace = false

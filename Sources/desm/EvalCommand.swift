@@ -75,6 +75,9 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "Significance level for the marks in the comparison table.")
     var alpha: Double = 0.05
 
+    @Flag(name: .long, help: "No progress display while reading runs.")
+    var quiet = false
+
     @Option(name: .long, help: "Write the output to this file (atomically) instead of standard output.")
     var output: String?
 
@@ -102,11 +105,12 @@ struct EvalCommand: ParsableCommand {
         if chartMeasures.count > 1 { throw DesmError("--chart-measure must name one measure (got \(chartMeasure))") }
         let chartM = chartMeasures.first
         if let m = chartM, !wanted.contains(m) { wanted = Measure.ordered(Set(wanted + [m])) }
+        Interrupt.install()
         let judgments = try Qrels.load(path: qrels)
         let options = EvalOptions(relevanceLevel: level, averageOverAllQrelsTopics: complete, maxDocsPerTopic: maxDocs)
         var evaluations: [RunEvaluation] = []
         for path in runs {
-            let r = try RunFile.load(path: path)
+            let r = try RunFile.load(path: path, progress: ProgressReporter(label: "reading \(path)", unit: "bytes", quiet: quiet))
             let e = try evaluate(run: r, qrels: judgments, measures: wanted, options: options)
             if !e.unjudgedTopics.isEmpty {
                 printError("note: \(path): \(e.unjudgedTopics.count) topic(s) not in the qrels, ignored (e.g. \(e.unjudgedTopics[0]))")

@@ -1,5 +1,7 @@
 import DesmEval
 import DesmText
+import DesmTestSupport
+import Foundation
 import XCTest
 
 /// The worked example of REFERENCE.md §4 (values checked against trec_eval 9.0.8 and
@@ -172,6 +174,16 @@ final class QrelsAndRunReaderTests: XCTestCase {
         XCTAssertEqual(r.name, "run.txt")
         XCTAssertEqual(r.topics["1"], [.init(docno: "a", score: 2.5), .init(docno: "b", score: -0.001)])
         XCTAssertEqual(r.topics["2"]?.count, 1)
+    }
+
+    func testGzipRunAndQrels() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/bin/gzip") else { throw XCTSkip("no /bin/gzip: gzip test skipped") }
+        let run = dir.write("r.run", "1 Q0 a 1 2 t\n1 Q0 b 2 1 t\n")
+        let qrels = dir.write("q.txt", "1 0 b 1\n")
+        for p in [run, qrels] { XCTAssertEqual(try runProcess("/bin/gzip", ["-n", p]).status, 0) }
+        let e = try evaluate(run: try RunFile.load(path: run + ".gz"), qrels: try Qrels.load(path: qrels + ".gz"),
+                             measures: [Measure(.recipRank)])
+        XCTAssertEqual(e.summary(Measure(.recipRank)), 0.5)
     }
 
     func testRunErrors() {

@@ -17,7 +17,7 @@ final class PytrecEvalOracleTests: XCTestCase {
     /// scores that tie only as 32-bit floats, some topics left out, one topic not in the qrels,
     /// and depths from 1 to 1,500.
     func syntheticRun(_ qrels: Qrels, seed: UInt64, name: String) throws -> String {
-        var rng = SplitMix64(seed: seed)
+        var rng = PermutationRNG(seed: seed)
         let topics = qrels.topicIDs
         let pool = Array(Set(qrels.judgments.values.flatMap { $0.keys })).sorted()
         var text = ""
