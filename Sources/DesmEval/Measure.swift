@@ -1,4 +1,5 @@
 import DesmText
+import Foundation
 
 /// The trec_eval measures desm computes. Names and semantics are trec_eval 9.0.8's (the
 /// version bundled in pytrec_eval, which BEIR and most papers use).
@@ -98,4 +99,3 @@ public struct Measure: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-import Foundation

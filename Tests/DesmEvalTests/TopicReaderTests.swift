@@ -17,6 +17,9 @@ final class TopicReaderTests: XCTestCase {
             ("trec-dl-passage/topics-dl20.xml", 54), ("scifact/topics.xml", 300),
             ("cranfield/topics.xml", 225), ("scifact/queries.jsonl", 1109),
             ("trec-dl-passage/msmarco-test2019-queries.tsv", 200),
+            ("trec-dl-passage/msmarco-test2020-queries.tsv", 200), ("trec-dl-passage/topics.xml", 97),
+            ("trec-covid/topics.xml", 50), ("trec-covid/beir/queries-test.tsv", 50),
+            ("scifact/topics-train.xml", 809),
         ]
         for (rel, count) in expected {
             let topics = try loadTopics(path: try shared(rel))
