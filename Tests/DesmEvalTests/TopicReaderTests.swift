@@ -27,6 +27,20 @@ final class TopicReaderTests: XCTestCase {
         }
     }
 
+    /// Every judged topic has a topic of the same number (the qrels and topics spell ids alike).
+    func testQrelsTopicsHaveTopics() throws {
+        let pairs = [("trec-dl-passage/topics-dl19.xml", "trec-dl-passage/qrels-dl19.txt"),
+                     ("trec-dl-passage/topics-dl20.xml", "trec-dl-passage/qrels-dl20.txt"),
+                     ("scifact/topics.xml", "scifact/qrels/test.tsv"),
+                     ("cranfield/topics.xml", "cranfield/qrels.trec.txt"),
+                     ("trec-covid/topics-rnd5.xml", "trec-covid/qrels-covid_d5_j0.5-5.txt")]
+        for (t, q) in pairs {
+            let ids = Set(try loadTopics(path: try shared(t)).map(\.id))
+            let judged = Set(try Qrels.load(path: try shared(q)).topicIDs)
+            XCTAssertEqual(judged, ids, "\(t) vs \(q)")
+        }
+    }
+
     func testTrecCovidFields() throws {
         let topics = try loadTopics(path: try shared("trec-covid/topics-rnd5.xml"))
         let first = try XCTUnwrap(topics.first)
