@@ -79,8 +79,8 @@ public struct RunComparison: Sendable {
 
     /// A plain-text table: rows are measures, columns runs; after the first run each cell
     /// shows the value, the difference to the first run, and marks for p < `alpha`:
-    /// `†` paired t-test, `‡` randomization test.
-    public func table(alpha: Double = 0.05) -> String {
+    /// `†` paired t-test, `‡` randomization test; with `pValues`, both p-values too.
+    public func table(alpha: Double = 0.05, pValues: Bool = false) -> String {
         var header = ["measure"] + evaluations.map(\.runName)
         var rows: [[String]] = []
         for (mi, m) in measures.enumerated() {
@@ -95,6 +95,11 @@ public struct RunComparison: Sendable {
                     if let t = c.tTest, t.p < alpha { marks += "†" }
                     if let r = c.randomization, r.p < alpha { marks += "‡" }
                     cell += marks.isEmpty ? "" : " " + marks
+                    if pValues {
+                        let tp = c.tTest.map { String(format: "%.4f", $0.p) } ?? "-"
+                        let rp = c.randomization.map { String(format: "%.4f", $0.p) } ?? "-"
+                        cell += " [t \(tp), r \(rp)]"
+                    }
                 }
                 row.append(cell)
             }

@@ -72,6 +72,9 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "Seed of the randomization test.")
     var seed: UInt64 = 0x5EED_DE5A
 
+    @Flag(name: .long, help: "Show the p-values of both tests in the comparison table ([t p, r p]).")
+    var pValues = false
+
     @Option(name: .long, help: "Significance level for the marks in the comparison table.")
     var alpha: Double = 0.05
 
@@ -124,7 +127,7 @@ struct EvalCommand: ParsableCommand {
         var text: String
         if json || evaluations.count > 1 {
             let comparison = RunComparison(evaluations, complete: complete, permutations: permutations, seed: seed)
-            text = json ? try comparison.json(perTopic: perTopic) : comparison.table(alpha: alpha)
+            text = json ? try comparison.json(perTopic: perTopic) : comparison.table(alpha: alpha, pValues: pValues)
         } else {
             text = formatTrecEval(evaluations[0], perTopic: perTopic)
         }

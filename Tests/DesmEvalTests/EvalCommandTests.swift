@@ -57,6 +57,8 @@ final class EvalCommandTests: XCTestCase {
         XCTAssertEqual(t.status, 0, t.stderr)
         XCTAssertTrue(t.stdout.contains("a.run (baseline)"), t.stdout)
         XCTAssertTrue(t.stdout.contains("ndcg"), t.stdout)
+        let p = try runDesm(["eval", "--qrels", qrels, "-m", "ndcg", "--p-values", run, run2])
+        XCTAssertTrue(p.stdout.contains("[t "), p.stdout)
         let j = try runDesm(["eval", "--qrels", qrels, "-m", "ndcg", "-q", "--json", "--permutations", "500", run, run2])
         XCTAssertEqual(j.status, 0, j.stderr)
         let root = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any])
