@@ -39,17 +39,20 @@ public func readVectors(path: String, format: VectorFileFormat? = nil) throws ->
     } else if header == nil {
         fmt = .tab
     } else {
-        // Binary if the bytes after the first word are not all text.
+        // Text if the first record is a line of a word and `dim` numbers; else binary.
         let dim = header!.dim
-        let avail = try r.ensure(4 * dim + 256)
-        var sawSpace = false, textual = true
-        for i in 0..<avail {
-            let b = r.peek(i)
-            if !sawSpace { if b == 0x20 { sawSpace = true }; continue }
-            if i > 4 * dim + 64 { break }
-            let ok = (b >= 0x30 && b <= 0x39) || b == 0x2E || b == 0x2D || b == 0x2B || b == 0x65 || b == 0x45
-                || b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || (b >= 0x61 && b <= 0x7A)
-            if !ok { textual = false; break }
+        let avail = try r.ensure(4 * dim + 64 + 40 * dim)
+        var record = [UInt8]()
+        var i = 0
+        while i < avail && r.peek(i) != 0x0A { record.append(r.peek(i)); i += 1 }
+        var textual = false
+        if i < avail || avail < 4 * dim + 64 + 40 * dim {
+            let fields = record.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D })
+            // A row of dim numbers, or (to report a ragged or bad row by line) printable ASCII
+            // after the word: raw float32 bytes practically never are.
+            let rest = record.drop(while: { $0 != 0x20 && $0 != 0x09 })
+            textual = fields.count == dim + 1
+                || rest.allSatisfy { ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 || $0 == 0x0D }
         }
         fmt = textual ? .text : .binary
     }
