@@ -13,6 +13,8 @@ public struct IndexBuildOptions: Sendable {
     public var snippetBytes: Int = 200
     /// Recorded in the manifest.
     public var collectionName: String = ""
+    /// The model file's path, recorded in the manifest for `desm search`.
+    public var modelPath: String? = nil
 
     public init(threads: Int = 2, batchSize: Int = 512, snippetBytes: Int = 200, collectionName: String = "") {
         self.threads = max(threads, 1)
@@ -244,7 +246,7 @@ public final class IndexBuilder {
             bm25: .init(documents: documents, terms: order.count, postings: postingCount,
                         totalLength: totalLength,
                         averageLength: Double(totalLength) / Double(documents)),
-            collection: collectionName, snippetBytes: snippetBytes, files: files)
+            collection: collectionName, modelPath: options.modelPath, snippetBytes: snippetBytes, files: files)
         try writeFileAtomically(staging + "/" + IndexManifest.fileName, try manifest.encoded())
         try moveIntoPlace(staging: staging, directory: directory)
         stagingDone = true

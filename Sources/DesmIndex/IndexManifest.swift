@@ -37,6 +37,8 @@ public struct IndexManifest: Codable, Equatable, Sendable {
     public var embeddingTokensInVocabulary: Int
     public var bm25: BM25Statistics
     public var collection: String
+    /// The model file given at build time (`desm search` loads it unless told otherwise).
+    public var modelPath: String?
     public var snippetBytes: Int
     public var files: [String: FileEntry]
 

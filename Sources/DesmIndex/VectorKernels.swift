@@ -1,27 +1,12 @@
+import DesmWord2Vec
+
 /// SIMD kernels over float32 rows: dot products, accumulation, scaling, and the blocked
 /// many-queries × many-rows product behind batched full-collection DESM ranking.
 public enum VectorKernels {
-    /// Σ a[i]·b[i] over `n` floats (8-wide SIMD, two accumulators, scalar tail).
+    /// Σ a[i]·b[i] over `n` floats (DesmWord2Vec's 8-wide SIMD kernel).
     @inline(__always)
     public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-        var s0 = SIMD8<Float>(), s1 = SIMD8<Float>()
-        var i = 0
-        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-        while i + 16 <= n {
-            s0 += ra.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-            s1 += ra.loadUnaligned(fromByteOffset: i * 4 + 32, as: SIMD8<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: i * 4 + 32, as: SIMD8<Float>.self)
-            i += 16
-        }
-        if i + 8 <= n {
-            s0 += ra.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-            i += 8
-        }
-        var s = (s0 + s1).sum()
-        while i < n { s += a[i] * b[i]; i += 1 }
-        return s
+        DesmWord2Vec.dot(a, b, n)
     }
 
     /// y += x over `n` floats.
@@ -36,21 +21,6 @@ public enum VectorKernels {
             i += 8
         }
         while i < n { y[i] += x[i]; i += 1 }
-    }
-
-    /// y += a·x over `n` floats.
-    @inline(__always)
-    public static func axpy(_ y: UnsafeMutablePointer<Float>, _ a: Float, _ x: UnsafePointer<Float>, _ n: Int) {
-        var i = 0
-        let ry = UnsafeMutableRawPointer(y), rx = UnsafeRawPointer(x)
-        let av = SIMD8<Float>(repeating: a)
-        while i + 8 <= n {
-            let v = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-                + av * rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-            ry.storeBytes(of: v, toByteOffset: i * 4, as: SIMD8<Float>.self)
-            i += 8
-        }
-        while i < n { y[i] += a * x[i]; i += 1 }
     }
 
     /// Euclidean norm, accumulated in double for stability.
