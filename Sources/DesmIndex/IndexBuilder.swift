@@ -319,22 +319,22 @@ func appendVarint(_ bytes: inout [UInt8], _ value: UInt32) {
 }
 
 /// The first `maxBytes` bytes of `text` with runs of whitespace collapsed, cut at a
-/// character boundary.
+/// Unicode scalar boundary.
 func makeSnippet(_ text: String, maxBytes: Int) -> String {
     guard maxBytes > 0 else { return "" }
-    var out = ""
+    var out = String.UnicodeScalarView()
     var bytes = 0
     var pendingSpace = false
-    for ch in text {
-        if ch.isWhitespace { pendingSpace = !out.isEmpty; continue }
-        let add = (pendingSpace ? 1 : 0) + ch.utf8.count
+    for s in text.unicodeScalars {
+        if s.properties.isWhitespace { pendingSpace = bytes > 0; continue }
+        let add = (pendingSpace ? 1 : 0) + UTF8.width(s)
         if bytes + add > maxBytes { break }
         if pendingSpace { out.append(" ") }
-        out.append(ch)
+        out.append(s)
         bytes += add
         pendingSpace = false
     }
-    return out
+    return String(out)
 }
 
 /// Reads documents on its own thread into a small bounded queue of batches, so that parsing

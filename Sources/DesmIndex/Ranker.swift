@@ -316,8 +316,13 @@ public final class Ranker: @unchecked Sendable {
                         let rows = min(block, hi - start)
                         let rp = UnsafePointer(c.base + start * dim)
                         for g in 0..<groups {
-                            VectorKernels.dot4(queries: qp.baseAddress! + g * 4 * dim, n: dim, rows: rp, rowCount: rows,
-                                               scores: scores, scoreStride: block)
+                            if nq == 1 {
+                                // One query: a plain matrix–vector product (no padding work).
+                                for r in 0..<rows { scores[r] = VectorKernels.dot(qp.baseAddress!, rp + r * dim, dim) }
+                            } else {
+                                VectorKernels.dot4(queries: qp.baseAddress! + g * 4 * dim, n: dim, rows: rp, rowCount: rows,
+                                                   scores: scores, scoreStride: block)
+                            }
                             for j in 0..<4 {
                                 let qi = g * 4 + j
                                 guard qi < nq, queries[qi].count == dim else { continue }

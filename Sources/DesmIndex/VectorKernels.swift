@@ -65,13 +65,13 @@ public enum VectorKernels {
                 let x0 = d0.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
                 let x1 = d1.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
                 let q0 = rq.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-                a00 = a00.addingProduct(q0, x0); a01 = a01.addingProduct(q0, x1)
+                a00 += q0 * x0; a01 += q0 * x1
                 let q1 = rq.loadUnaligned(fromByteOffset: o + stride, as: SIMD8<Float>.self)
-                a10 = a10.addingProduct(q1, x0); a11 = a11.addingProduct(q1, x1)
+                a10 += q1 * x0; a11 += q1 * x1
                 let q2 = rq.loadUnaligned(fromByteOffset: o + 2 * stride, as: SIMD8<Float>.self)
-                a20 = a20.addingProduct(q2, x0); a21 = a21.addingProduct(q2, x1)
+                a20 += q2 * x0; a21 += q2 * x1
                 let q3 = rq.loadUnaligned(fromByteOffset: o + 3 * stride, as: SIMD8<Float>.self)
-                a30 = a30.addingProduct(q3, x0); a31 = a31.addingProduct(q3, x1)
+                a30 += q3 * x0; a31 += q3 * x1
                 i += 8
             }
             var s00 = a00.sum(), s01 = a01.sum(), s10 = a10.sum(), s11 = a11.sum()
