@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure desm against peer tools on the same data in one run.",
-        subcommands: [BenchTrainCommand.self]
+        subcommands: [BenchTrainCommand.self, BenchFixtureCommand.self, BenchIndexCommand.self, BenchSearchCommand.self]
     )
 }
 

@@ -17,6 +17,8 @@ struct Desm: ParsableCommand {
             TrainCommand.self,
             ExportCommand.self,
             NeighborsCommand.self,
+            IndexCommand.self,
+            SearchCommand.self,
             EvalCommand.self,
             BenchCommand.self,
         ]
