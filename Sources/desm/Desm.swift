@@ -19,7 +19,10 @@ struct Desm: ParsableCommand {
             NeighborsCommand.self,
             IndexCommand.self,
             SearchCommand.self,
+            RunCommand.self,
             EvalCommand.self,
+            ExperimentCommand.self,
+            DemoCommand.self,
             BenchCommand.self,
         ]
     )

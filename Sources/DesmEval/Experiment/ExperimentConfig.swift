@@ -87,13 +87,17 @@ public struct ExperimentConfig: Codable, Sendable {
         } catch {
             throw DesmError("cannot read experiment config: \(error)", path: path)
         }
-        let base = (path as NSString).deletingLastPathComponent
-        config.resolvePaths(relativeTo: base.isEmpty ? "." : base)
+        var base = (path as NSString).deletingLastPathComponent
+        if !base.hasPrefix("/") {
+            let cwd = FileManager.default.currentDirectoryPath
+            base = base.isEmpty ? cwd : cwd + "/" + base
+        }
+        config.resolvePaths(relativeTo: (base as NSString).standardizingPath)
         return config
     }
 
     mutating func resolvePaths(relativeTo base: String) {
-        func r(_ p: String) -> String { p.hasPrefix("/") ? p : base + "/" + p }
+        func r(_ p: String) -> String { p.hasPrefix("/") ? p : ((base + "/" + p) as NSString).standardizingPath }
         collection = r(collection)
         topics = r(topics)
         qrels = r(qrels)

@@ -1,0 +1,66 @@
+import ArgumentParser
+import DesmEval
+import DesmText
+import Foundation
+
+/// `desm experiment`: one config file → trained (or cached) model, index, runs, evaluation
+/// and a report.
+struct ExperimentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "experiment",
+        abstract: "Run a whole experiment from one JSON config: train or reuse a model, index, rank every system, evaluate, report.",
+        discussion: """
+        The config names the collection, topics, qrels, the training inputs (or a pretrained \
+        model) and the systems to compare. Relative paths are relative to the config file. \
+        Keys (snake_case or camelCase):
+          name            report name: <results>/<name>.md, <name>.svg, <name>-in-out-minus-in-in.svg
+          collection      collection file or directory (format detected, or "format")
+          topics, fields  topic file and the field(s) forming queries (default ["query"])
+          qrels           judgments; relevance_level for binary measures (default 1)
+          tuning          {"topics": …, "qrels": …}: other queries to choose the mixture's α on
+          training        {"corpora": ["collection", "text8.gz"], "arch": "sg", "dim": 100,
+                           "window": 5, "negative": 5, "sample": 1e-3, "min_count": 5,
+                           "epochs": 5, "alpha": 0.025, "threads": 2, "seed": 1}
+          model           a model file instead of training
+          systems         default: bm25, in-in, in-out, rerank:in-in, rerank:in-out,
+                          mixture:in-in, mixture:in-out
+          rerank_depth    BM25 candidates re-ranked by rerank:* systems (default 100)
+          alphas, norm    α values tried for mixtures (default 0, 0.1, …, 1) and the per-query
+                          normalisation (default zscore)
+          k1, b, depth    BM25 parameters (0.9, 0.4) and documents per topic (1000)
+          results, cache  output folders (default results/ and cache/ beside the config)
+        The model is cached under a key made of its parameters and its inputs' paths, sizes \
+        and times; the index under the model's checksum and the collection's. The runs are \
+        kept in <cache>/runs-<name>/ for `desm eval`.
+
+        Example:
+          desm experiment eval/scifact.json
+        """
+    )
+
+    @Argument(help: "Experiment config (JSON).")
+    var config: String
+
+    @Flag(name: .long, help: "No progress lines.")
+    var quiet = false
+
+    func run() throws {
+        try runExperiment(configPath: config, command: "desm experiment \(config)", quiet: quiet)
+    }
+}
+
+/// Runs an experiment and prints its table (shared by `experiment` and `demo`).
+func runExperiment(configPath: String, command: String, quiet: Bool) throws {
+    Interrupt.install()
+    let config = try ExperimentConfig.load(path: configPath)
+    let runner = ExperimentRunner(config: config, configPath: configPath, command: command, quiet: quiet) {
+        printError($0)
+    }
+    let outcome = try runner.run()
+    print(outcome.comparison.table(alpha: 0.05))
+    for (name, choice) in outcome.alphaChoices.sorted(by: { $0.key < $1.key }) {
+        print(String(format: "%@: α = %.2f chosen on the %@ topics", name, choice.chosen,
+                     choice.onTuningTopics ? "tuning" : "test (optimistic: no tuning set)"))
+    }
+    print(String(format: "report: %@ (%.1f s)", displayPath(outcome.reportPath), outcome.seconds))
+}
