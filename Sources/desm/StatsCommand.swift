@@ -21,7 +21,12 @@ struct StatsCommand: ParsableCommand {
     )
 
     @Option(name: .long, help: "Collection file or directory.")
-    var collection: String
+    var collection: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "A training corpus instead (plain text, one sentence per line, e.g. text8; plain or gzip).",
+        discussion: "Reports the tokens and sentences the trainer would see (embedding analysis)."))
+    var corpus: String?
 
     @Option(name: .long, help: "Force the format: jsonl, tsv, trec or smart (default: detected per file).")
     var format: CollectionFormat?
@@ -32,9 +37,16 @@ struct StatsCommand: ParsableCommand {
     @Flag(name: .long, help: "No progress display.")
     var quiet = false
 
+    func validate() throws {
+        if (collection == nil) == (corpus == nil) {
+            throw ValidationError("give exactly one of --collection and --corpus")
+        }
+    }
+
     func run() throws {
         Interrupt.install()
-        let reader = try CollectionReader(path: collection, format: format)
+        if let corpus { return try corpusStats(corpus) }
+        let reader = try CollectionReader(path: collection!, format: format)
         let embedding = Analyzer(.embedding)
         let bm25 = Analyzer(.bm25)
         let progress = ProgressReporter(label: "reading", unit: "docs", quiet: quiet)
@@ -70,6 +82,40 @@ struct StatsCommand: ParsableCommand {
                 print("\(name)_tokens_per_second\t\(Int(Double(n) / dt))")
             }
         }
+    }
+}
+
+extension StatsCommand {
+    func corpusStats(_ path: String) throws {
+        let stream = try CorpusTokenStream(path: path, analyzer: Analyzer(.embedding))
+        let progress = ProgressReporter(label: "reading", unit: "MB", quiet: quiet)
+        var tokens = 0, sentences = 0
+        var words = Set<String>()
+        let start = monotonicSeconds()
+        while let item = try stream.next() {
+            switch item {
+            case .token(let w):
+                tokens += 1
+                words.insert(w)
+                if tokens & 0xFFFFF == 0 {
+                    progress.update(done: Double(stream.fileOffset), total: stream.fileSize.map(Double.init))
+                    try Interrupt.check("stats")
+                }
+            case .sentenceEnd:
+                sentences += 1
+            }
+        }
+        let seconds = monotonicSeconds() - start
+        progress.finish()
+        if let note = stream.invalidUTF8.note(path: path) { printError("note: \(note)") }
+        if stream.skippedPieces > 0 {
+            printError("note: \(path): \(stream.skippedPieces) pieces longer than \(stream.maxPieceBytes) bytes skipped")
+        }
+        print("tokens\t\(tokens)")
+        print("sentences\t\(sentences)")
+        print("terms\t\(words.count)")
+        print("seconds\t\(formatFixed(seconds, 2))")
+        print("tokens_per_second\t\(Int(Double(tokens) / max(seconds, 1e-9)))")
     }
 }
 
