@@ -26,9 +26,9 @@ public final class CorpusTokenStream {
     private var carry = 0
     private var skipping = false
     private var eof = false
-    private var queue: [Item] = []
-    private var queueHead = 0
-    private var tokensOnLine = false
+    @exclusivity(unchecked) private var queue: [Item] = []
+    @exclusivity(unchecked) private var queueHead = 0
+    @exclusivity(unchecked) private var tokensOnLine = false
     /// Lines (1-based) with invalid UTF-8, for a once-only note.
     public private(set) var invalidUTF8 = InvalidUTF8Tally()
     /// Line breaks seen so far.
@@ -134,22 +134,25 @@ public final class CorpusTokenStream {
         }
     }
 
-    /// Analyses [a, b) (no newline inside), leaving out overlong pieces.
+    /// Analyses [a, b) (no newline inside), leaving out overlong pieces. Instead of testing
+    /// every byte, it probes `maxPieceBytes` ahead of the last known whitespace and scans
+    /// back to the nearest whitespace, so it touches a few bytes per `maxPieceBytes`.
     private func processLine(_ a: Int, _ b: Int) {
         guard b > a else { return }
-        if b - a <= maxPieceBytes { analyse(a, b); return }
-        var segment = a, piece = a
-        var k = a
-        while k <= b {
-            if k == b || CorpusTokenStream.isSpace(buffer[k]) {
-                if k - piece > maxPieceBytes {
-                    analyse(segment, piece)
-                    skippedPieces += 1
-                    segment = k
-                }
-                piece = k + 1
-            }
-            k += 1
+        var segment = a
+        var s = a                       // start of the current piece
+        while b - s > maxPieceBytes {
+            let probe = s + maxPieceBytes
+            var k = probe
+            while k >= s && !CorpusTokenStream.isSpace(buffer[k]) { k -= 1 }
+            if k >= s { s = k + 1; continue }
+            // No whitespace in [s, probe]: the piece at s is longer than maxPieceBytes.
+            var e = probe + 1
+            while e < b && !CorpusTokenStream.isSpace(buffer[e]) { e += 1 }
+            analyse(segment, s)
+            skippedPieces += 1
+            segment = e
+            s = e + 1
         }
         analyse(segment, b)
     }
