@@ -27,6 +27,7 @@ import Foundation
 public final class Analyzer: @unchecked Sendable {
     public let config: AnalyzerConfig
     private let stopwords: Set<String>
+    private let asciiStopwords: StopwordTable
     private let porter: Bool
     private let lowercase: Bool
     private let maxLength: Int
@@ -48,6 +49,7 @@ public final class Analyzer: @unchecked Sendable {
                 return config.lowercase ? n.lowercased().precomposedStringWithCanonicalMapping : n
             })
         }
+        asciiStopwords = StopwordTable(stopwords)
     }
 
     /// The tokens of `text`, in order.
@@ -165,11 +167,7 @@ public final class Analyzer: @unchecked Sendable {
         if st.overlong { return }
         if !st.nonASCII {
             if st.length > maxLength { return }
-            if !stopwords.isEmpty {
-                let word = String(decoding: UnsafeBufferPointer(start: st.scratch, count: st.length), as: UTF8.self)
-                if stopwords.contains(word) { return }
-                if !porter { body(word); return }
-            }
+            if asciiStopwords.contains(st.scratch, st.length) { return }
             if porter { st.length = PorterStemmer.stem(st.scratch, count: st.length) }
             body(String(decoding: UnsafeBufferPointer(start: st.scratch, count: st.length), as: UTF8.self))
             return
@@ -224,6 +222,55 @@ public final class Analyzer: @unchecked Sendable {
             return true
         default:
             return false
+        }
+    }
+}
+
+/// Membership of ASCII words without building a String: words of up to 8 bytes are packed
+/// into a UInt64 and found in a small open-addressing table; longer ones in a Set.
+struct StopwordTable {
+    private let slots: [UInt64]
+    private let mask: Int
+    private let long: Set<String>
+    let isEmpty: Bool
+
+    init(_ words: Set<String>) {
+        let short = words.filter { $0.utf8.count <= 8 && $0.utf8.allSatisfy { $0 < 0x80 } }
+        long = Set(words.filter { !short.contains($0) })
+        var size = 16
+        while size < short.count * 4 { size *= 2 }
+        var table = [UInt64](repeating: 0, count: size)
+        for w in short {
+            let key = w.utf8.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+            var h = StopwordTable.hash(key) & (size - 1)
+            while table[h] != 0 && table[h] != key { h = (h + 1) & (size - 1) }
+            table[h] = key
+        }
+        slots = table
+        mask = size - 1
+        isEmpty = words.isEmpty
+    }
+
+    @inline(__always) static func hash(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 40)
+    }
+
+    @inline(__always) func contains(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        if isEmpty { return false }
+        if n > 8 {
+            if long.isEmpty { return false }
+            return long.contains(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))
+        }
+        var key: UInt64 = 0
+        for k in 0..<n { key |= UInt64(p[k]) << (8 * UInt64(k)) }
+        var h = StopwordTable.hash(key) & mask
+        return slots.withUnsafeBufferPointer { t in
+            while true {
+                let v = t[h]
+                if v == key { return true }
+                if v == 0 { return false }
+                h = (h + 1) & mask
+            }
         }
     }
 }
