@@ -74,6 +74,15 @@ struct StatsCommand: ParsableCommand {
         print("mean_doc_tokens\t\(formatFixed(Double(embeddingTokens) / Double(max(reader.count, 1)), 1))")
         print("seconds\t\(formatFixed(seconds, 2))")
         if timing {
+            // Reading alone (decompression + parsing), without analysis.
+            let again = try CollectionReader(path: collection!, format: format)
+            var bytes = 0
+            let t0 = monotonicSeconds()
+            while let d = try again.next() { bytes += d.title.utf8.count + d.text.utf8.count }
+            let dt = max(monotonicSeconds() - t0, 1e-9)
+            print("read_seconds\t\(formatFixed(dt, 2))")
+            print("read_documents_per_second\t\(Int(Double(again.count) / dt))")
+            print("read_text_megabytes_per_second\t\(formatFixed(Double(bytes) / dt / 1e6, 1))")
             for (name, analyzer) in [("embedding", embedding), ("bm25", bm25)] {
                 var n = 0
                 let t0 = monotonicSeconds()

@@ -52,6 +52,13 @@ public final class Analyzer: @unchecked Sendable {
         asciiStopwords = StopwordTable(stopwords)
     }
 
+    /// True when `token` (an output of an analyzer with the same lowercasing, i.e. already
+    /// lowercased and NFC) is one of this analyzer's stopwords. Custom lists are compared
+    /// after the same lowercasing and NFC as tokens.
+    public func isStopword(_ token: String) -> Bool {
+        stopwords.contains(token)
+    }
+
     /// The tokens of `text`, in order.
     public func tokens(_ text: String) -> [String] {
         var out: [String] = []

@@ -3,8 +3,8 @@
 /// counts as empty), skipping every other member whatever its value (nested objects and
 /// arrays included). Handles all escapes, `\uXXXX` with surrogate pairs (a lone surrogate
 /// becomes U+FFFD), and reports the 1-based byte column of the first error.
-/// About 10x faster than `JSONSerialization` on BEIR corpora, and allocation-free for
-/// strings without escapes.
+/// About 2.4x the document rate of `JSONSerialization` on BEIR corpora (SciFact, TREC DL
+/// passages; release build), and it copies strings without escapes straight from the line.
 struct JSONLineParser {
     struct Failure: Error {
         var column: Int
