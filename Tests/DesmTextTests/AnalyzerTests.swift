@@ -94,6 +94,29 @@ final class AnalyzerTests: XCTestCase {
         XCTAssertEqual(Analyzer(AnalyzerConfig(stemmer: .porter)).tokens("this"), ["thi"])
     }
 
+    func testIsStopwordUsesNormalisedList() {
+        XCTAssertTrue(bm25.isStopword("the"))
+        XCTAssertFalse(bm25.isStopword("The"))
+        XCTAssertFalse(plain.isStopword("the"))
+        let custom = Analyzer(AnalyzerConfig(stopwords: .custom(["Über"])))
+        XCTAssertTrue(custom.isStopword("über"))
+        XCTAssertEqual(custom.tokens("UBER Über ÜBER"), ["uber"])
+    }
+
+    /// The analyzer keeps no mutable state: threads can share one.
+    func testConcurrentUseGivesSameTokens() {
+        let texts = (0..<64).map { "Doc \($0): The naïve CAFÉ-owner's 中文 tokens, running \($0 * 7) times." }
+        let expected = texts.map { bm25.tokens($0) }
+        var results = [[String]](repeating: [], count: texts.count)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: texts.count) { i in
+            var t: [String] = []
+            for _ in 0..<50 { t = bm25.tokens(texts[i]) }
+            lock.lock(); results[i] = t; lock.unlock()
+        }
+        XCTAssertEqual(results, expected)
+    }
+
     func testStopwordFile() throws {
         let path = NSTemporaryDirectory() + "/desm-stop-\(getpid()).txt"
         try writeFileAtomically(path, text: "# my list\nFoo\n\n  bar  \n")

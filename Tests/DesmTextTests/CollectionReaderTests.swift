@@ -73,6 +73,8 @@ final class CollectionReaderTests: XCTestCase {
         XCTAssertEqual(failure(p), "\(p):1: JSON object has no \"_id\"")
         let q = try write("badid.jsonl", "{\"_id\": [1], \"text\": \"y\"}\n")
         XCTAssertEqual(failure(q), "\(q):1: \"_id\" must be a string or a number")
+        let e = try write("emptyid.jsonl", "{\"_id\": \"\", \"text\": \"y\"}\n")
+        XCTAssertEqual(failure(e), "\(e):1: empty \"_id\"")
         let deep = String(repeating: "[", count: 300) + String(repeating: "]", count: 300)
         let d = try write("deep.jsonl", "{\"_id\": \"a\", \"x\": \(deep)}\n")
         XCTAssertTrue(failure(d)?.contains("nested more than 256 deep") ?? false)
