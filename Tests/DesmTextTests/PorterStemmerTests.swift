@@ -63,3 +63,46 @@ final class PorterStemmerTests: XCTestCase {
         }
     }
 }
+
+/// A live cross-check against NLTK (skipped when it is not installed, as on CI): synthetic
+/// words built from every suffix the algorithm knows, so that rare rules are exercised.
+final class PorterOracleTests: XCTestCase {
+    func testSyntheticWordsAgainstNLTK() throws {
+        guard pythonHas("nltk") else { throw XCTSkip("python3 with nltk not installed: live Porter oracle test skipped") }
+        let stems = ["", "a", "b", "tr", "hop", "fil", "conform", "rel", "gener", "oscill", "sky", "toy", "bey",
+                     "y", "ee", "agr", "pl", "ctr", "xyz", "bow", "box", "feud", "digit", "sens", "valen"]
+        let suffixes = ["", "s", "es", "ies", "sses", "ss", "eed", "ed", "ing", "ated", "bled", "ized", "ying",
+                        "ational", "tional", "enci", "anci", "izer", "bli", "abli", "alli", "entli", "eli", "ousli",
+                        "ization", "ation", "ator", "alism", "iveness", "fulness", "ousness", "aliti", "iviti",
+                        "biliti", "logi", "icate", "ative", "alize", "iciti", "ical", "ful", "ness", "al", "ance",
+                        "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "sion", "tion", "ion",
+                        "ou", "ism", "ate", "iti", "ous", "ive", "ize", "e", "ll", "y", "ly", "ingly", "ations"]
+        var words = Set<String>()
+        for s in stems { for x in suffixes { for y in ["", "s"] { words.insert(s + x + y) } } }
+        let list = words.filter { !$0.isEmpty }.sorted()
+        let dir = makeTemporaryDirectory("desm-porter")
+        defer { removeTree(dir) }
+        try writeFileAtomically(dir + "/words", text: list.joined(separator: "\n") + "\n")
+        let script = """
+        import sys
+        from nltk.stem.porter import PorterStemmer
+        p = PorterStemmer(mode=PorterStemmer.MARTIN_EXTENSIONS)
+        for w in open(sys.argv[1]).read().split():
+            print(w + "\\t" + p.stem(w, to_lowercase=False))
+        """
+        try writeFileAtomically(dir + "/oracle.py", text: script)
+        let r = try runProcess("/usr/bin/env", ["python3", dir + "/oracle.py", dir + "/words"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        var wrong: [String] = []
+        var n = 0
+        for line in r.stdout.split(separator: "\n") {
+            let parts = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 2 else { continue }
+            n += 1
+            let got = PorterStemmer.stem(parts[0])
+            if got != parts[1] { wrong.append("\(parts[0]): nltk \(parts[1]), desm \(got)") }
+        }
+        XCTAssertEqual(n, list.count)
+        XCTAssertEqual(wrong, [], "\(wrong.count) of \(n) differ")
+    }
+}

@@ -6,8 +6,9 @@ import Foundation
 public final class CollectionReader {
     public let path: String
     public let forcedFormat: CollectionFormat?
-    private var files: [String]
-    private let fileCount: Int
+    private let files: [String]
+    private var nextFile = 0
+    private var fileCount: Int { files.count }
     private var current: DocumentReader?
     private var seen: [String: (String, Int)] = [:]
     public private(set) var count = 0
@@ -20,7 +21,6 @@ public final class CollectionReader {
         self.path = path
         self.forcedFormat = format
         self.files = try listCollectionFiles(path)
-        self.fileCount = files.count
     }
 
     /// The next document of the collection, or nil when all files are read.
@@ -39,11 +39,12 @@ public final class CollectionReader {
                 if let note = reader.note { notes.append(note) }
                 current = nil
             }
-            guard !files.isEmpty else {
+            guard nextFile < files.count else {
                 if count == 0 { throw DesmError("collection has no documents", path: path) }
                 return nil
             }
-            let file = files.removeFirst()
+            let file = files[nextFile]
+            nextFile += 1
             let lines = try LineReader(path: file)
             let format: CollectionFormat
             if let forcedFormat {
