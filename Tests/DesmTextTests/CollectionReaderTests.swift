@@ -10,7 +10,7 @@ final class CollectionReaderTests: XCTestCase {
     @discardableResult
     func write(_ name: String, _ text: String, gzip: Bool = false) throws -> String {
         let p = dir + "/" + name
-        if gzip { try writeGzipFile(p, Array(text.utf8)) } else { try writeFileAtomically(p, text: text) }
+        if gzip { try writeGzipFile(p, Array(text.utf8)) } else { try writeTestFile(p, Array(text.utf8)) }
         return p
     }
 

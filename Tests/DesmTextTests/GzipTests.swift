@@ -192,3 +192,8 @@ final class LineReaderTests: XCTestCase {
         XCTAssertEqual(r.invalidUTF8.note(path: p), "\(p):2: invalid UTF-8 replaced by U+FFFD on 2 lines (first here)")
     }
 }
+
+/// Writes a test input quickly (no fsync: test inputs need no durability).
+func writeTestFile(_ path: String, _ bytes: [UInt8]) throws {
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+}

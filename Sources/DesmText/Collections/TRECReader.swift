@@ -177,9 +177,9 @@ public final class TRECReader: DocumentReader {
         }
         let id = trimSpaces(decode(docno))
         guard !id.isEmpty else { throw DesmError.at(lines.path, line: docLine, "empty <DOCNO>") }
+        let t = trimSpaces(decode(title)), x = trimSpaces(decode(text))
         if bad { invalid.record(line: docLine) }
-        queue.append(Document(id: id, title: trimSpaces(decode(title)), text: trimSpaces(decode(text)),
-                              path: lines.path, line: docLine))
+        queue.append(Document(id: id, title: t, text: x, path: lines.path, line: docLine))
         docsSeen += 1
     }
 
