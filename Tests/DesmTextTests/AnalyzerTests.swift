@@ -64,6 +64,28 @@ final class AnalyzerTests: XCTestCase {
         XCTAssertEqual(plain.tokens("\u{F900}"), ["\u{8C48}"])
     }
 
+    /// The Latin table path (U+0080..<U+0300) gives what Foundation's lowercasing + NFC give.
+    func testLatinFastPathMatchesFoundation() {
+        for v in UInt32(0x80)..<0x300 {
+            let s = Unicode.Scalar(v)!
+            let p = s.properties
+            let text = "Ab\(Character(s))Cd"
+            let expected: [String]
+            if p.isAlphabetic || p.numericType != nil {
+                expected = [text.lowercased().precomposedStringWithCanonicalMapping]
+            } else {
+                expected = ["ab", "cd"]
+            }
+            XCTAssertEqual(plain.tokens(text), expected, String(format: "U+%04X", v))
+            XCTAssertEqual(Analyzer(AnalyzerConfig(lowercase: false)).tokens(text).joined(),
+                           expected.count == 1 ? text : "AbCd", String(format: "U+%04X", v))
+        }
+        // Mixed with a combining mark the token takes the Foundation path and still composes.
+        XCTAssertEqual(plain.tokens("ÀE\u{301}"), ["àé"])
+        XCTAssertEqual(bm25.tokens("Élèves écoles"), ["élève", "école"])
+        XCTAssertEqual(Analyzer(AnalyzerConfig(maxTokenLength: 3)).tokens("ééé éééé"), ["ééé"])
+    }
+
     func testMarksAndSymbols() {
         // A combining mark never starts a token; emoji and symbols separate.
         XCTAssertEqual(plain.tokens("( \u{361}° \u{35C}ʖ \u{361}°)"), ["ʖ"])

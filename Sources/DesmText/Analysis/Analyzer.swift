@@ -88,6 +88,11 @@ public final class Analyzer: @unchecked Sendable {
         let capacity: Int
         var length = 0
         var nonASCII = false
+        /// A scalar at or above U+0300 (marks, Greek, CJK, ...) or with a multi-scalar
+        /// lowercase: the token needs Foundation's lowercasing and NFC.
+        var complex = false
+        /// Scalars appended (exact when not `complex`).
+        var scalars = 0
         var overlong = false
 
         init(scratch: UnsafeMutablePointer<UInt8>, capacity: Int) {
@@ -97,6 +102,18 @@ public final class Analyzer: @unchecked Sendable {
 
         @inline(__always) mutating func append(_ b: UInt8) {
             if length < capacity { scratch[length] = b; length += 1 } else { overlong = true }
+            scalars += 1
+        }
+
+        /// Appends a scalar below U+0800 as UTF-8 (two bytes when non-ASCII).
+        @inline(__always) mutating func appendTwoByte(_ v: UInt32) {
+            if length + 2 <= capacity {
+                scratch[length] = UInt8(0xC0 | v >> 6)
+                scratch[length + 1] = UInt8(0x80 | v & 0x3F)
+                length += 2
+            } else { overlong = true }
+            scalars += 1
+            nonASCII = true
         }
 
         @inline(__always) mutating func append(_ p: UnsafePointer<UInt8>, _ n: Int) {
@@ -130,6 +147,22 @@ public final class Analyzer: @unchecked Sendable {
                 continue
             }
             let (s, w) = decodeScalar(p, n, i)
+            if s < 0x300 {
+                // Latin-1 and Latin Extended: class and lowercase from a table, no NFC needed.
+                let entry = latinTable[Int(s) - 0x80]
+                if entry == 0 {
+                    if st.length > 0 { emit(&st, body) }
+                } else if entry == UInt32.max || !lower {
+                    st.append(p + i, w); st.nonASCII = true; st.scalars += 1
+                    if entry == UInt32.max && lower { st.complex = true }
+                } else if entry < 0x80 {
+                    st.append(UInt8(entry)); st.nonASCII = true
+                } else {
+                    st.appendTwoByte(entry)
+                }
+                i += w
+                continue
+            }
             if s == 0x2019 {
                 i = apostrophe(p, n, at: i, width: w, &st, body)
                 continue
@@ -137,12 +170,12 @@ public final class Analyzer: @unchecked Sendable {
             switch classify(s) {
             case .ideograph:
                 emit(&st, body)
-                st.append(p + i, w); st.nonASCII = true
+                st.append(p + i, w); st.nonASCII = true; st.complex = true
                 emit(&st, body)
             case .word:
-                st.append(p + i, w); st.nonASCII = true
+                st.append(p + i, w); st.nonASCII = true; st.complex = true
             case .mark:
-                if st.length > 0 { st.append(p + i, w); st.nonASCII = true }
+                if st.length > 0 { st.append(p + i, w); st.nonASCII = true; st.complex = true }
             case .separator:
                 if st.length > 0 { emit(&st, body) }
             }
@@ -170,8 +203,19 @@ public final class Analyzer: @unchecked Sendable {
     @inline(__always)
     private func emit(_ st: inout TokenState, _ body: (String) -> Void) {
         guard st.length > 0 else { return }
-        defer { st.length = 0; st.nonASCII = false; st.overlong = false }
+        defer { st.length = 0; st.nonASCII = false; st.complex = false; st.scalars = 0; st.overlong = false }
         if st.overlong { return }
+        if st.nonASCII && !st.complex {
+            // Already lowercased scalar by scalar, and NFC (nothing below U+0300 composes).
+            if st.scalars > maxLength { return }
+            if !stopwords.isEmpty {
+                let word = String(decoding: UnsafeBufferPointer(start: st.scratch, count: st.length), as: UTF8.self)
+                if stopwords.contains(word) { return }
+            }
+            if porter { st.length = PorterStemmer.stem(st.scratch, count: st.length) }
+            body(String(decoding: UnsafeBufferPointer(start: st.scratch, count: st.length), as: UTF8.self))
+            return
+        }
         if !st.nonASCII {
             if st.length > maxLength { return }
             if asciiStopwords.contains(st.scratch, st.length) { return }
@@ -231,6 +275,18 @@ public final class Analyzer: @unchecked Sendable {
             return false
         }
     }
+}
+
+/// For U+0080..<U+0300: 0 when the scalar separates tokens, `UInt32.max` for a token
+/// character whose lowercase is not a single scalar below U+0800 (U+0130 İ, U+023A Ⱥ), else
+/// its lowercase scalar
+/// (itself when it has no lowercase). Nothing in this range is a mark or changes under NFC.
+let latinTable: [UInt32] = (0x80..<0x300).map { v -> UInt32 in
+    guard let s = Unicode.Scalar(UInt32(v)) else { return 0 }
+    let p = s.properties
+    guard p.isAlphabetic || p.numericType != nil else { return 0 }
+    let lower = Array(p.lowercaseMapping.unicodeScalars)
+    return lower.count == 1 && lower[0].value < 0x800 ? lower[0].value : UInt32.max
 }
 
 /// Membership of ASCII words without building a String: words of up to 8 bytes are packed
