@@ -5,7 +5,7 @@ import DesmText
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Read a collection (any supported format, plain or gzip) and count its documents and tokens.",
+        abstract: "Read a collection or a training corpus (plain or gzip) and count its documents, tokens and terms.",
         discussion: """
         Formats: BEIR JSONL ({"_id","title","text"} per line), TSV (id<TAB>text or \
         id<TAB>title<TAB>text, optional header), TREC SGML (<DOC><DOCNO>..</DOCNO>..<TEXT>..</TEXT></DOC>) \
@@ -15,8 +15,18 @@ struct StatsCommand: ParsableCommand {
 
         Output (tab-separated): the files read with their formats, documents, tokens of the \
         embedding analysis (unstemmed, no stopwords) and of the BM25 analysis (stopwords removed, \
-        Porter-stemmed), distinct terms of each, and mean document length. With --timing, the \
-        analyzer's speed (tokens/s) measured on the collection held in memory.
+        Porter-stemmed), distinct terms of each, mean document length and seconds taken. \
+        With --timing: reading alone (documents/s, MB/s of text) and each analyzer alone \
+        (tokens/s) on the documents held in memory.
+
+        With --corpus instead of --collection, a plain training corpus (one sentence per line, \
+        e.g. text8) is streamed as the trainer reads it: tokens, sentences (non-empty lines), \
+        distinct words; with --timing, the stream's own speed.
+
+        Examples:
+          desm stats --collection data/scifact/corpus.jsonl
+          desm stats --collection trec-disks/ --format trec --timing
+          desm stats --corpus text8.gz
         """
     )
 

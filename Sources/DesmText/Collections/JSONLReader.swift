@@ -1,5 +1,5 @@
 /// BEIR-style JSONL: one object per line with `_id` (string or number), `title`, `text`
-/// (missing or null fields are empty); other members are ignored. Blank lines are skipped.
+/// (missing, null or non-string title/text are empty); other members are ignored. Blank lines are skipped.
 /// A line that is not one valid JSON object, or whose `_id` is missing or empty, is an error naming the
 /// file, line and column.
 public final class JSONLReader: DocumentReader {
