@@ -123,6 +123,10 @@ final class CollectionReaderTests: XCTestCase {
         </DOC>
         <doc><docno>LA010189-0001</docno><hl type="x"><p>Short Title</p></hl><text id="t1">one</text><date>ignored</date><Text>two</Text></doc>
         <DOC><DOCNO>X-3</DOCNO><LP>lead para</LP><TEXT>body a < b</TEXT></DOC>
+        <?xml version="1.0"?><!DOCTYPE x>
+        <DOC><DOCNO>FR-4</DOCNO><TEXT><!-- PJG FTAG 4700 -->kept<!-- a
+        comment over
+        lines --> also kept <!-- x --></TEXT></DOC>
 
         """, gzip: true)
         let (r, docs) = try readAll(p)
@@ -130,8 +134,9 @@ final class CollectionReaderTests: XCTestCase {
             ["FT911-1", "FT 14 MAY 91 / International Company News", "First paragraph & more <b> été x. Second"],
             ["LA010189-0001", "Short Title", "one two"],
             ["X-3", "", "lead para body a < b"],
+            ["FR-4", "", "kept also kept"],
         ])
-        XCTAssertEqual(docs.map(\.line), [1, 10, 11])
+        XCTAssertEqual(docs.map(\.line), [1, 10, 11, 13])
         XCTAssertEqual(r.filesRead.map(\.format), [.trec])
     }
 

@@ -9,7 +9,8 @@
 ///   Tags inside these (e.g. `<P>`, `<F P=102>`) are dropped; the content of other elements
 ///   (`<DATE>`, `<BYLINE>`, ...) is ignored. Whitespace is collapsed to single spaces.
 /// - Entities `&amp; &lt; &gt; &quot; &apos;` and numeric `&#NN;`/`&#xHH;` are decoded; other
-///   named entities (`&hyph;`, `&blank;`) become a space.
+///   named entities (`&hyph;`, `&blank;`) become a space. Comments `<!-- ... -->` (also over
+///   several lines), `<!...>` and `<?...?>` are dropped.
 /// - Errors (file and line): a `<DOC>` without `<DOCNO>`, two `<DOCNO>`s, a `<DOC>` inside a
 ///   `<DOC>`, a `</DOC>` without `<DOC>`, a `<DOC>` still open at the end of the file, and a
 ///   file with no `<DOC>` at all.
@@ -29,7 +30,7 @@ public final class TRECReader: DocumentReader {
     private var sawDocno = false
     private var title: [UInt8] = []
     private var text: [UInt8] = []
-    private var docInvalidUTF8 = false
+    private var inComment = false
 
     public init(_ lines: LineReader) { self.lines = lines }
 
@@ -80,8 +81,23 @@ public final class TRECReader: DocumentReader {
         let n = p.count
         let lineNo = lines.lineNumber
         var i = 0
+        if inComment {
+            guard let e = find(p, "-->", from: 0) else { return }
+            inComment = false
+            i = e
+        }
         while i < n {
             let b = p[i]
+            if b == 0x3C && i + 1 < n && (p[i + 1] == 0x21 || p[i + 1] == 0x3F) {
+                // <!-- comment -->, <!DOCTYPE ...>, <?xml ...?>: markup, dropped.
+                if i + 3 < n && p[i + 2] == 0x2D && p[i + 3] == 0x2D {
+                    appendSpace()
+                    guard let e = find(p, "-->", from: i + 4) else { inComment = true; return }
+                    i = e
+                    continue
+                }
+                if let e = find(p, ">", from: i + 2) { appendSpace(); i = e; continue }
+            }
             if b == 0x3C, let (name, closing, end) = parseTag(p, i) {
                 try handleTag(name, closing: closing, line: lineNo)
                 i = end
@@ -96,6 +112,20 @@ public final class TRECReader: DocumentReader {
             i += 1
         }
         appendSpace()
+    }
+
+    /// The index just after the first occurrence of `needle` at or after `from`, or nil.
+    private func find(_ p: UnsafeBufferPointer<UInt8>, _ needle: StaticString, from: Int) -> Int? {
+        let m = needle.utf8CodeUnitCount
+        let q = needle.utf8Start
+        var i = from
+        while i + m <= p.count {
+            var k = 0
+            while k < m && p[i + k] == q[k] { k += 1 }
+            if k == m { return i + m }
+            i += 1
+        }
+        return nil
     }
 
     /// Parses a tag at `i` ('<'): its uppercased name, whether it closes, and where it ends.
