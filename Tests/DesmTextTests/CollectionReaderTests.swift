@@ -194,6 +194,9 @@ final class CollectionReaderTests: XCTestCase {
         }
         let odd = try write("odd", "just some words\n")
         XCTAssertEqual(failure(odd), "\(odd): cannot tell the collection format from the first bytes (expected JSONL '{', TREC '<DOC>', SMART '.I id' or TSV 'id<TAB>text'); use --format")
+        let bin = dir + "/bin"
+        try writeTestFile(bin, Array("1\tx".utf8) + [0, 1, 2])
+        XCTAssertEqual(failure(bin), "\(bin): binary data (NUL bytes) in the first 64 KB: not a text collection")
         // Forcing TSV on a JSONL file reads its lines as TSV (and fails on the missing tab).
         let j = try write("j.jsonl", "{\"_id\": \"1\"}\n")
         XCTAssertEqual(failure(j, format: .tsv), "\(j):1: expected id<TAB>text or id<TAB>title<TAB>text, found no tab")

@@ -100,7 +100,7 @@ public func listCollectionFiles(_ path: String) throws -> [String] {
 
 /// Guesses the format of a collection file from its first non-blank bytes (after
 /// decompression): `{` JSONL, `<` TREC SGML, `.I` SMART, a line with a tab TSV. Returns nil
-/// for an empty or blank file; throws when the bytes fit no format.
+/// for an empty or blank file; throws when the bytes fit no format or hold NUL bytes.
 public func detectCollectionFormat(_ lines: LineReader) throws -> CollectionFormat? {
     let head = try lines.peek(1 << 16)
     var i = 0
@@ -108,6 +108,9 @@ public func detectCollectionFormat(_ lines: LineReader) throws -> CollectionForm
     if i == head.count {
         if head.count < 1 << 16 { return nil }
         throw DesmError("the first 64 KB are blank: cannot tell the collection format; use --format", path: lines.path)
+    }
+    if head.contains(0) {
+        throw DesmError("binary data (NUL bytes) in the first 64 KB: not a text collection", path: lines.path)
     }
     switch head[i] {
     case 0x7B: return .jsonl
