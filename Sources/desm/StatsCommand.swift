@@ -59,7 +59,7 @@ struct StatsCommand: ParsableCommand {
         let reader = try CollectionReader(path: collection!, format: format)
         let embedding = Analyzer(.embedding)
         let bm25 = Analyzer(.bm25)
-        let progress = ProgressReporter(label: "reading", unit: "docs", quiet: quiet)
+        let progress = ProgressReporter(label: "reading", unit: "%", quiet: quiet)
         var embeddingTokens = 0, bm25Tokens = 0
         var embeddingTerms = Set<String>(), bm25Terms = Set<String>()
         var texts: [String] = []
@@ -69,7 +69,9 @@ struct StatsCommand: ParsableCommand {
             embedding.forEachToken(text) { embeddingTokens += 1; embeddingTerms.insert($0) }
             bm25.forEachToken(text) { bm25Tokens += 1; bm25Terms.insert($0) }
             if timing { texts.append(text) }
-            progress.update(done: Double(reader.count), total: nil)
+            if reader.count % 256 == 0 {
+                progress.update(done: reader.fractionDone * 100, total: 100, extra: "\(reader.count) documents")
+            }
             if reader.count % 1024 == 0 { try Interrupt.check("stats") }
         }
         let seconds = monotonicSeconds() - start

@@ -209,6 +209,14 @@ final class CollectionReaderTests: XCTestCase {
         try write("coll/sub/c.trec", "<DOC><DOCNO>c1</DOCNO><TEXT>t</TEXT></DOC>\n")
         try write("coll/.hidden", "junk that would not parse\n")
         try write("coll/empty", "")
+        let progress = try CollectionReader(path: dir + "/coll")
+        XCTAssertEqual(progress.fileCount, 4)
+        XCTAssertEqual(progress.fractionDone, 0)
+        var fractions: [Double] = []
+        while try progress.next() != nil { fractions.append(progress.fractionDone) }
+        XCTAssertEqual(fractions.count, 3)
+        XCTAssertEqual(fractions, fractions.sorted())
+        XCTAssertEqual(progress.fractionDone, 1)
         let (r, docs) = try readAll(dir + "/coll")
         XCTAssertEqual(docs.map(\.id), ["a1", "b1", "c1"])
         XCTAssertEqual(r.filesRead.map(\.format), [.tsv, .jsonl, .trec])

@@ -8,7 +8,22 @@ public final class CollectionReader {
     public let forcedFormat: CollectionFormat?
     private let files: [String]
     private var nextFile = 0
-    private var fileCount: Int { files.count }
+    private var currentSource: ByteSource?
+    /// The number of files in the collection.
+    public var fileCount: Int { files.count }
+
+    /// How far reading has got, from 0 to 1, for progress display: whole files done plus the
+    /// fraction of the current file's (compressed) bytes consumed.
+    public var fractionDone: Double {
+        guard !files.isEmpty else { return 1 }
+        var done = Double(max(nextFile - 1, 0))
+        if let s = currentSource, let size = s.fileSize, size > 0 {
+            done += min(Double(s.fileOffset) / Double(size), 1)
+        } else if currentSource == nil {
+            done = Double(nextFile)
+        }
+        return min(done / Double(files.count), 1)
+    }
     private var current: DocumentReader?
     private var seen: [String: (String, Int)] = [:]
     public private(set) var count = 0
@@ -38,6 +53,7 @@ public final class CollectionReader {
                 }
                 if let note = reader.note { notes.append(note) }
                 current = nil
+                currentSource = nil
             }
             guard nextFile < files.count else {
                 if count == 0 { throw DesmError("collection has no documents", path: path) }
@@ -58,6 +74,7 @@ public final class CollectionReader {
             }
             filesRead.append((file, format))
             current = makeDocumentReader(format, lines)
+            currentSource = lines.source
         }
     }
 }
