@@ -25,7 +25,9 @@ public final class CollectionReader {
         return min(done / Double(files.count), 1)
     }
     private var current: DocumentReader?
-    private var seen: [String: (String, Int)] = [:]
+    /// Where each id was first seen, packed as file index << 40 | line (8 bytes a document
+    /// beside its id, so that millions of ids fit).
+    private var seen: [String: Int] = [:]
     public private(set) var count = 0
     /// Notes for the user (invalid UTF-8 replaced, empty files skipped, ...), one line each.
     public private(set) var notes: [String] = []
@@ -43,11 +45,12 @@ public final class CollectionReader {
         while true {
             if let reader = current {
                 if let doc = try reader.next() {
-                    if let (p, l) = seen[doc.id] {
+                    if let packed = seen[doc.id] {
+                        let p = files[min(packed >> 40, files.count - 1)], l = packed & ((1 << 40) - 1)
                         throw DesmError.at(doc.path, line: doc.line,
                                            "duplicate document id \"\(doc.id)\" (first seen at \(p):\(l))")
                     }
-                    seen[doc.id] = (doc.path, doc.line)
+                    seen[doc.id] = (nextFile - 1) << 40 | min(doc.line, (1 << 40) - 1)
                     count += 1
                     return doc
                 }
