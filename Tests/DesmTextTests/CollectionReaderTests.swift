@@ -140,6 +140,30 @@ final class CollectionReaderTests: XCTestCase {
         XCTAssertEqual(r.filesRead.map(\.format), [.trec])
     }
 
+    func testTRECWebDocumentsAndFBIS() throws {
+        let p = try write("web", """
+        <DOC>
+        <DOCNO>GX000-00-0000000</DOCNO>
+        <DOCHDR>
+        http://www.example.gov/ HTTP/1.1 200 OK
+        Content-Type: text/html
+        </DOCHDR>
+        <html><head><title>Example Agency</title><script type="x">var hidden = 1;</script>
+        <style>p { color: red }</style></head>
+        <p>Welcome &amp; hello</p><!-- nav --></html>
+        </DOC>
+        <DOC><DOCNO>G2</DOCNO><DOCHDR>h</DOCHDR><html><body>in body<script>no</script> too</body></html></DOC>
+        <DOC><DOCNO>FBIS3-1</DOCNO><H3> <TI> Soviet Title </TI></H3><TEXT>news</TEXT></DOC>
+
+        """)
+        let (_, docs) = try readAll(p)
+        XCTAssertEqual(triples(docs), [
+            ["GX000-00-0000000", "Example Agency", "Welcome & hello"],
+            ["G2", "", "in body too"],
+            ["FBIS3-1", "Soviet Title", "news"],
+        ])
+    }
+
     func testTRECErrors() throws {
         let a = try write("a.trec", "<DOC>\n<TEXT>no id</TEXT>\n</DOC>\n")
         XCTAssertEqual(failure(a), "\(a):1: <DOC> without a <DOCNO>")

@@ -8,6 +8,10 @@
 ///   `<TEXT>`, `<LP>`, `<LEADPARA>`, `<BODY>` and `<ABSTRACT>` element, concatenated in order.
 ///   Tags inside these (e.g. `<P>`, `<F P=102>`) are dropped; the content of other elements
 ///   (`<DATE>`, `<BYLINE>`, ...) is ignored. Whitespace is collapsed to single spaces.
+///   `<TI>` (FBIS) is a title too.
+/// - A document with no text element at all (web collections: `<DOCHDR>` then raw HTML)
+///   takes as text everything outside DOCNO, the title elements, `<DOCHDR>`, `<SCRIPT>` and
+///   `<STYLE>`, with the markup dropped.
 /// - Entities `&amp; &lt; &gt; &quot; &apos;` and numeric `&#NN;`/`&#xHH;` are decoded; other
 ///   named entities (`&hyph;`, `&blank;`) become a space. Comments `<!-- ... -->` (also over
 ///   several lines), `<!...>` and `<?...?>` are dropped.
@@ -28,6 +32,11 @@ public final class TRECReader: DocumentReader {
     private var field = Field.none
     private var docno: [UInt8] = []
     private var sawDocno = false
+    private var sawTextElement = false
+    /// Content outside any known element (the text of documents without a text element,
+    /// e.g. web pages after `<DOCHDR>`), and the element being skipped, if any.
+    private var rest: [UInt8] = []
+    private var skippedElement: String?
     private var title: [UInt8] = []
     private var text: [UInt8] = []
     private var inComment = false
@@ -56,15 +65,20 @@ public final class TRECReader: DocumentReader {
         return queue[head]
     }
 
-    private static let titleTags: Set<String> = ["HEAD", "HL", "HEADLINE", "TITLE"]
+    private static let titleTags: Set<String> = ["HEAD", "HL", "HEADLINE", "TITLE", "TI"]
     private static let textTags: Set<String> = ["TEXT", "LP", "LEADPARA", "BODY", "ABSTRACT"]
+    /// Elements whose content is never text (HTTP headers of web collections, scripts).
+    private static let skippedTags: Set<String> = ["DOCHDR", "SCRIPT", "STYLE"]
+
+    /// True when content at the current point is collected into `rest`.
+    private var collectingRest: Bool { inDoc && field == .none && skippedElement == nil }
 
     private func append(_ b: UInt8) {
         switch field {
         case .docno: docno.append(b)
         case .title: title.append(b)
         case .text: text.append(b)
-        case .none: break
+        case .none: if collectingRest { rest.append(b) }
         }
     }
 
@@ -73,7 +87,7 @@ public final class TRECReader: DocumentReader {
         case .title: if title.last != 0x20 { title.append(0x20) }
         case .text: if text.last != 0x20 { text.append(0x20) }
         case .docno: docno.append(0x20)
-        case .none: break
+        case .none: if collectingRest && rest.last != 0x20 { rest.append(0x20) }
         }
     }
 
@@ -103,7 +117,7 @@ public final class TRECReader: DocumentReader {
                 i = end
                 continue
             }
-            if field == .none { i += 1; continue }
+            if skippedElement != nil || (field == .none && !collectingRest) { i += 1; continue }
             if b == 0x26 {
                 i = decodeEntity(p, i)
                 continue
@@ -163,6 +177,9 @@ public final class TRECReader: DocumentReader {
                 title.removeAll(keepingCapacity: true)
                 text.removeAll(keepingCapacity: true)
                 sawDocno = false
+                sawTextElement = false
+                rest.removeAll(keepingCapacity: true)
+                skippedElement = nil
             } else {
                 guard inDoc else { throw DesmError.at(lines.path, line: line, "</DOC> without a <DOC>") }
                 try finishDocument()
@@ -170,6 +187,14 @@ public final class TRECReader: DocumentReader {
             return
         }
         guard inDoc else { return }
+        if let skipped = skippedElement {
+            if closing && name == skipped { skippedElement = nil }
+            return
+        }
+        if TRECReader.skippedTags.contains(name) {
+            if !closing { skippedElement = name }
+            return
+        }
         if name == "DOCNO" {
             if closing { field = .none; return }
             if sawDocno {
@@ -184,6 +209,7 @@ public final class TRECReader: DocumentReader {
             return
         }
         if TRECReader.textTags.contains(name) {
+            sawTextElement = true
             if closing { if field == .text { field = .none } } else { field = .text; appendSpace() }
             return
         }
@@ -207,7 +233,8 @@ public final class TRECReader: DocumentReader {
         }
         let id = trimSpaces(decode(docno))
         guard !id.isEmpty else { throw DesmError.at(lines.path, line: docLine, "empty <DOCNO>") }
-        let t = trimSpaces(decode(title)), x = trimSpaces(decode(text))
+        let t = trimSpaces(decode(title))
+        let x = trimSpaces(decode(sawTextElement ? text : rest))
         if bad { invalid.record(line: docLine) }
         queue.append(Document(id: id, title: t, text: x, path: lines.path, line: docLine))
         docsSeen += 1
