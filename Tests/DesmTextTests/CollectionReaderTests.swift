@@ -152,16 +152,19 @@ final class CollectionReaderTests: XCTestCase {
         <style>p { color: red }</style></head>
         <p>Welcome &amp; hello</p><!-- nav --></html>
         </DOC>
-        <DOC><DOCNO>G2</DOCNO><DOCHDR>h</DOCHDR><html><body>in body<script>no</script> too</body></html></DOC>
+        <DOC><DOCNO>G2</DOCNO><DOCHDR>h</DOCHDR><html><body>in body<script>no</script> too <a href="x"
+           class="y">link</a
+        ></body></html></DOC>
         <DOC><DOCNO>FBIS3-1</DOCNO><H3> <TI> Soviet Title </TI></H3><TEXT>news</TEXT></DOC>
 
         """)
         let (_, docs) = try readAll(p)
         XCTAssertEqual(triples(docs), [
             ["GX000-00-0000000", "Example Agency", "Welcome & hello"],
-            ["G2", "", "in body too"],
+            ["G2", "", "in body too link"],
             ["FBIS3-1", "Soviet Title", "news"],
         ])
+        XCTAssertEqual(docs.map(\.line), [1, 11, 14])
     }
 
     func testTRECErrors() throws {

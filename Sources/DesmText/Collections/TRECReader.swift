@@ -1,8 +1,8 @@
 /// TREC SGML documents: `<DOC> <DOCNO> id </DOCNO> ... <TEXT> ... </TEXT> </DOC>`, any number
 /// per file, on any number of lines (several on one line is fine).
 ///
-/// - Tag names are case-insensitive and may carry attributes (`<TEXT type="body">`). A tag
-///   must close on the line it opens; a `<` that does not start a tag is text.
+/// - Tag names are case-insensitive and may carry attributes (`<TEXT type="body">`), also
+///   over several lines (up to 8); a `<` that does not start a tag is text.
 /// - The id is the content of `<DOCNO>` (trimmed). The title is the content of `<HEAD>`,
 ///   `<HL>`, `<HEADLINE>` and `<TITLE>` elements; the text is the content of every
 ///   `<TEXT>`, `<LP>`, `<LEADPARA>`, `<BODY>` and `<ABSTRACT>` element, concatenated in order.
@@ -40,6 +40,8 @@ public final class TRECReader: DocumentReader {
     private var title: [UInt8] = []
     private var text: [UInt8] = []
     private var inComment = false
+    private var pendingTag: (name: String, closing: Bool, lines: Int)?
+    private static let maxTagLines = 8
 
     public init(_ lines: LineReader) { self.lines = lines }
 
@@ -99,6 +101,16 @@ public final class TRECReader: DocumentReader {
             guard let e = find(p, "-->", from: 0) else { return }
             inComment = false
             i = e
+        } else if let (name, closing, linesSoFar) = pendingTag {
+            // A tag whose attributes run over lines ends at the next '>' (given up after
+            // `maxTagLines` lines: then it was text, e.g. "a <b" with no tag meant).
+            guard let e = find(p, ">", from: 0) else {
+                pendingTag = linesSoFar + 1 >= TRECReader.maxTagLines ? nil : (name, closing, linesSoFar + 1)
+                return
+            }
+            pendingTag = nil
+            try handleTag(name, closing: closing, line: lineNo)
+            i = e
         }
         while i < n {
             let b = p[i]
@@ -113,6 +125,10 @@ public final class TRECReader: DocumentReader {
                 if let e = find(p, ">", from: i + 2) { appendSpace(); i = e; continue }
             }
             if b == 0x3C, let (name, closing, end) = parseTag(p, i) {
+                if end < 0 {
+                    pendingTag = (name, closing, 0)
+                    return
+                }
                 try handleTag(name, closing: closing, line: lineNo)
                 i = end
                 continue
@@ -142,7 +158,8 @@ public final class TRECReader: DocumentReader {
         return nil
     }
 
-    /// Parses a tag at `i` ('<'): its uppercased name, whether it closes, and where it ends.
+    /// Parses a tag at `i` ('<'): its uppercased name, whether it closes, and where it ends
+    /// (-1 when it does not end on this line).
     private func parseTag(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> (String, Bool, Int)? {
         var j = i + 1
         var closing = false
@@ -157,11 +174,11 @@ public final class TRECReader: DocumentReader {
         guard j > nameStart, (p[nameStart] | 0x20) >= 0x61, (p[nameStart] | 0x20) <= 0x7A else { return nil }
         var k = j
         while k < p.count && p[k] != 0x3E { k += 1 }
-        guard k < p.count else { return nil }
-        if k > j && !(p[j] == 0x20 || p[j] == 0x09 || p[j] == 0x2F) { return nil }
+        if k > j && !(p[j] == 0x20 || p[j] == 0x09 || p[j] == 0x2F || p[j] == 0x0D) { return nil }
         var name = ""
         for q in nameStart..<j { name.unicodeScalars.append(Unicode.Scalar(p[q] >= 0x61 && p[q] <= 0x7A ? p[q] - 0x20 : p[q])) }
-        return (name, closing, k + 1)
+        // No '>' on this line: the tag goes on (attributes over several lines), -1 says so.
+        return (name, closing, k < p.count ? k + 1 : -1)
     }
 
     private func handleTag(_ name: String, closing: Bool, line: Int) throws {
