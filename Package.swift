@@ -38,7 +38,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimise),
         .target(name: "DesmTestSupport", path: "Tests/Support"),
-        .testTarget(name: "DesmTextTests", dependencies: ["DesmText", "DesmTestSupport"]),
+        .testTarget(name: "DesmTextTests", dependencies: ["DesmText", "DesmTestSupport"],
+                    exclude: ["Fixtures"]), // read through packageRoot
         .testTarget(name: "DesmWord2VecTests", dependencies: ["DesmWord2Vec", "DesmTestSupport"]),
         .testTarget(name: "DesmIndexTests", dependencies: ["DesmIndex", "DesmTestSupport"]),
         .testTarget(name: "DesmEvalTests", dependencies: ["DesmEval", "DesmTestSupport"]),
