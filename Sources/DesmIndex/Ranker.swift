@@ -318,7 +318,7 @@ public final class Ranker: @unchecked Sendable {
                         for g in 0..<groups {
                             if nq == 1 {
                                 // One query: a plain matrix–vector product (no padding work).
-                                for r in 0..<rows { scores[r] = VectorKernels.dot(qp.baseAddress!, rp + r * dim, dim) }
+                                VectorKernels.dot1(query: qp.baseAddress!, n: dim, rows: rp, rowCount: rows, scores: scores)
                             } else {
                                 VectorKernels.dot4(queries: qp.baseAddress! + g * 4 * dim, n: dim, rows: rp, rowCount: rows,
                                                    scores: scores, scoreStride: block)
