@@ -347,6 +347,7 @@ func makeStagingDirectory(for directory: String) throws -> String {
         throw DesmError("cannot create a temporary directory in \(parent): \(String(cString: strerror(errno)))", path: directory)
     }
     let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    chmod(path, 0o755) // mkdtemp makes it private; the finished index is an ordinary directory
     TemporaryFiles.shared.register(path)
     return path
 }
