@@ -215,15 +215,15 @@ public final class IndexBuilder {
                         for i in (n * t / threads)..<(n * (t + 1) / threads) {
                             let doc = batch[i]
                             let text = doc.fullText
-                            let (tokens, terms) = analysis.analyse(text)
+                            let (tokens, terms) = analysis.analyse(text, vocabulary: vocabulary)
                             var a = Analysed()
                             a.id = doc.id
                             a.snippet = makeSnippet(text, maxBytes: snippetBytes)
                             a.tokens = tokens.count
                             let ci = pin + i * dim, co = pout + i * dim
                             var nIn = 0, nOut = 0
-                            for tok in tokens {
-                                guard let id = vocabulary.id(tok) else { continue }
+                            for tokenID in tokens where tokenID >= 0 {
+                                let id = Int(tokenID)
                                 a.inVocabulary += 1
                                 if weighted {
                                     let w = idf[id]
@@ -407,7 +407,8 @@ func makeSnippet(_ text: String, maxBytes: Int) -> String {
     var bytes = 0
     var pendingSpace = false
     for s in text.unicodeScalars {
-        if s.properties.isWhitespace { pendingSpace = bytes > 0; continue }
+        let white = s.value < 0x80 ? (s.value == 0x20 || (s.value >= 0x09 && s.value <= 0x0D)) : s.properties.isWhitespace
+        if white { pendingSpace = bytes > 0; continue }
         let add = (pendingSpace ? 1 : 0) + UTF8.width(s)
         if bytes + add > maxBytes { break }
         if pendingSpace { out.append(" ") }
