@@ -63,11 +63,16 @@ public final class TextAnalysis {
         var term: String?  // BM25 term, nil for a stopword
     }
     private var entries: [String: TokenEntry] = [:]
+    private var entriesVocabulary: ObjectIdentifier?
 
     /// The embedding tokens' vocabulary ids (−1: out of vocabulary), in order, and the BM25
     /// terms, with one memoised lookup per token (the indexer's hot path).
     public func analyse(_ text: String, vocabulary: Vocabulary) -> (ids: [Int32], terms: [String]) {
         let tokens = embedding.tokens(text)
+        if entriesVocabulary != ObjectIdentifier(vocabulary) {
+            entries.removeAll()
+            entriesVocabulary = ObjectIdentifier(vocabulary)
+        }
         var ids: [Int32] = []
         ids.reserveCapacity(tokens.count)
         guard derivesTerms else {
