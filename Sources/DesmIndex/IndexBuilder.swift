@@ -155,6 +155,8 @@ public final class IndexBuilder {
     @discardableResult
     public func build(to directory: String, collectionName: String, progress: ProgressReporter,
                       open: () throws -> (() throws -> Document?)) throws -> IndexManifest {
+        var directory = directory
+        while directory.count > 1 && directory.hasSuffix("/") { directory.removeLast() }
         let dim = model.dim
         var weights: [Float]? = nil
         if options.centroid == .idf {
@@ -339,7 +341,7 @@ public final class IndexBuilder {
 func makeStagingDirectory(for directory: String) throws -> String {
     var dir = directory
     while dir.count > 1 && dir.hasSuffix("/") { dir.removeLast() }
-    let parent = AtomicFileWriter_directory(of: dir)
+    let parent = parentDirectory(of: dir)
     let base = dir.split(separator: "/").last.map(String.init) ?? "index"
     var template = Array("\(parent)/.\(base).tmp-XXXXXX".utf8CString)
     let ok = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
@@ -352,7 +354,7 @@ func makeStagingDirectory(for directory: String) throws -> String {
     return path
 }
 
-func AtomicFileWriter_directory(of path: String) -> String {
+func parentDirectory(of path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "." }
     let d = String(path[..<slash])
     return d.isEmpty ? "/" : d
@@ -384,7 +386,7 @@ func moveIntoPlace(staging: String, directory: String) throws {
             throw DesmError("cannot rename the new index into place: \(String(cString: strerror(errno)))", path: directory)
         }
     }
-    let parent = AtomicFileWriter_directory(of: directory)
+    let parent = parentDirectory(of: directory)
     let dfd = open(parent, O_RDONLY | O_DIRECTORY)
     if dfd >= 0 { fsync(dfd); close(dfd) }
 }
