@@ -203,7 +203,7 @@ public final class ExperimentRunner {
         let parameters = try trainingParameters(spec)
         let inputs = spec.corpora.map { $0 == "collection" ? config.collection : $0 }
         let key = try cacheKey(parameters: parameters, inputs: inputs)
-        let path = cacheDirectory + "/model-\(config.name)-\(key).desm"
+        let path = cacheDirectory + "/model-\(key).desm"
         if FileManager.default.fileExists(atPath: path), let m = try? EmbeddingModel.load(path: path) {
             say("model: reusing \(path) (same parameters and inputs)")
             return (m, ModelInfo(path: path, cached: true, trainedNow: false, parameters: parameters, corpora: inputs,
@@ -299,7 +299,7 @@ public final class ExperimentRunner {
         text += "|" + (config.format?.rawValue ?? "auto")
         var crc = CRC32()
         crc.update(Array(text.utf8))
-        let path = cacheDirectory + "/index-\(config.name)-" + String(format: "%08x", crc.value)
+        let path = cacheDirectory + "/index-" + String(format: "%08x", crc.value)
         if FileManager.default.fileExists(atPath: path + "/manifest.json"), let index = try? DocumentIndex(path: path),
            index.manifest.modelChecksum == model.checksum {
             say("index: reusing \(path)")
