@@ -17,6 +17,10 @@ public struct IndexBuildOptions: Sendable {
     public var modelPath: String? = nil
     /// Plain mean centroids (DESM) or IDF-weighted ones (reads the collection twice).
     public var centroid: CentroidWeighting = .mean
+    /// Mean-centre the word vectors before normalising them (`WordCentring`); recorded in
+    /// the manifest, and the ranker centres query vectors the same way. Off by default
+    /// (DESM as published).
+    public var center: Bool = false
 
     public init(threads: Int = 2, batchSize: Int = 512, snippetBytes: Int = 200, collectionName: String = "") {
         self.threads = max(threads, 1)
@@ -65,7 +69,7 @@ public final class IndexBuilder {
     public init(model: EmbeddingModel, options: IndexBuildOptions = IndexBuildOptions()) throws {
         self.model = model
         self.options = options
-        units = try UnitVectors(model: model)
+        units = try UnitVectors(model: model, center: options.center)
     }
 
     /// Builds from a collection file or directory. With IDF-weighted centroids the
@@ -324,6 +328,7 @@ public final class IndexBuilder {
             formatVersion: Int(IndexFileFormat.version), documents: documents,
             documentsWithoutVocabulary: empty, dim: dim, modelChecksum: model.checksum,
             modelVocabularySize: model.vocabulary.count, analyzer: model.analyzer, centroid: options.centroid.rawValue,
+            center: options.center ? true : nil,
             embeddingTokens: tokensAll, embeddingTokensInVocabulary: tokensInVocab,
             bm25: .init(documents: documents, terms: order.count, postings: postingCount,
                         totalLength: totalLength,

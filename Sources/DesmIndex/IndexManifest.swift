@@ -32,6 +32,10 @@ public struct IndexManifest: Codable, Equatable, Sendable {
     public var analyzer: AnalyzerSettings
     /// "mean" (DESM's plain centroid) or "idf" (IDF-weighted centroid).
     public var centroid: String
+    /// true: word vectors were mean-centred before normalising (`desm index --center`, see
+    /// `WordCentring`), and query vectors must be too. Absent (nil) or false: plain DESM.
+    /// Optional so that manifests written before the option read unchanged.
+    public var center: Bool?
     /// Embedding tokens that were in the vocabulary / all embedding tokens.
     public var embeddingTokens: Int
     public var embeddingTokensInVocabulary: Int

@@ -58,6 +58,9 @@ public final class Ranker: @unchecked Sendable {
     public var threads: Int = 2
     private let lock = NSLock()
     private var normCache: [BM25Parameters: [Float]] = [:]
+    /// μ_IN and μ_OUT when the index's word vectors are mean-centred (manifest `center`).
+    private let centringIn: [Double]?
+    private let centringOut: [Double]?
 
     /// `model` must be the one the index was built with (same checksum); without a model
     /// only BM25 can rank.
@@ -76,6 +79,29 @@ public final class Ranker: @unchecked Sendable {
                 throw DesmError("the model's analyzer settings differ from the index's: rebuild the index", path: index.path)
             }
         }
+        if let model, index.manifest.center == true {
+            centringIn = WordCentring.mean(of: model.input, counts: model.vocabulary.counts)
+            centringOut = model.output.map { WordCentring.mean(of: $0, counts: model.vocabulary.counts) }
+        } else {
+            centringIn = nil
+            centringOut = nil
+        }
+    }
+
+    /// A query word's unit vector in `space`, centred first when the index is (in double);
+    /// nil when its row is zero or not finite (the word is skipped, as the indexer does).
+    private func unitWordVector(_ matrix: FloatMatrix, _ id: Int, space: EmbeddingSpace) -> [Double]? {
+        let dim = matrix.cols
+        let row = matrix.row(id)
+        let len = VectorKernels.norm(row.baseAddress!, dim)
+        guard len > 0, len.isFinite else { return nil }
+        guard let mu = space == .input ? centringIn : centringOut else {
+            return (0..<dim).map { Double(row[$0]) / len }
+        }
+        let c = (0..<dim).map { Double(row[$0]) - mu[$0] }
+        let n = c.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        guard n > 0, n.isFinite else { return nil }
+        return c.map { $0 / n }
     }
 
     // MARK: Queries
@@ -98,7 +124,8 @@ public final class Ranker: @unchecked Sendable {
     }
 
     /// Q̄: the mean of the query words' unit vectors in `space` (words whose vector is zero
-    /// are skipped); nil when no word is usable. Computed in double, stored as float.
+    /// are skipped; vectors mean-centred first when the index was built with `center`); nil
+    /// when no word is usable. Computed in double, stored as float.
     public func queryVector(_ q: AnalysedQuery, space: EmbeddingSpace) -> [Float]? {
         guard let model else { return nil }
         let dim = model.dim
@@ -110,10 +137,8 @@ public final class Ranker: @unchecked Sendable {
         var sum = [Double](repeating: 0, count: dim)
         var used = 0
         for (_, id) in q.words {
-            let row = matrix.row(id)
-            let len = VectorKernels.norm(row.baseAddress!, dim)
-            guard len > 0, len.isFinite else { continue }
-            for i in 0..<dim { sum[i] += Double(row[i]) / len }
+            guard let u = unitWordVector(matrix, id, space: space) else { continue }
+            for i in 0..<dim { sum[i] += u[i] }
             used += 1
         }
         guard used > 0 else { return nil }
@@ -442,12 +467,10 @@ public final class Ranker: @unchecked Sendable {
             let m = v.querySpace == .input ? model.input : model.output!
             var used: [(String, Double)] = []
             for (w, id) in q.words {
-                let row = m.row(id)
-                let len = VectorKernels.norm(row.baseAddress!, index.dim)
-                guard len > 0, len.isFinite else { continue }
+                guard let u = unitWordVector(m, id, space: v.querySpace) else { continue }
                 var dotp = 0.0
-                for i in 0..<index.dim { dotp += Double(row[i]) * Double(c[i]) }
-                used.append((w, dotp / len))
+                for i in 0..<index.dim { dotp += u[i] * Double(c[i]) }
+                used.append((w, dotp))
             }
             let count = Double(used.count)
             e.desm = used.map { .init(word: $0.0, cosine: $0.1, contribution: $0.1 / count) }

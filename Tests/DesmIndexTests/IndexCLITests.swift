@@ -51,6 +51,14 @@ final class IndexCLITests: XCTestCase {
         XCTAssertEqual(ri.status, 0, ri.stderr)
         XCTAssertTrue(ri.stdout.contains("centroid\tidf"), ri.stdout)
         XCTAssertEqual(try runDesm(["search", idf, "apple banana", "-k", "3"]).status, 0)
+        let centred = dir + "/centred"
+        let rc = try runDesm(["index", "--collection", collection, "--model", model, "--out", centred, "--quiet", "--center"])
+        XCTAssertEqual(rc.status, 0, rc.stderr)
+        XCTAssertTrue(rc.stdout.contains("word vectors\tmean-centred"), rc.stdout)
+        let cm = try String(contentsOfFile: centred + "/manifest.json", encoding: .utf8)
+        XCTAssertTrue(cm.contains("\"center\" : true"), cm)
+        XCTAssertFalse(try String(contentsOfFile: idf + "/manifest.json", encoding: .utf8).contains("\"center\""))
+        XCTAssertEqual(try runDesm(["search", centred, "apple banana", "-k", "3", "--scorer", "in-out"]).status, 0)
         let j = try runDesm(["search", index, "apple blorp", "--json", "-k", "2", "--rerank", "10"])
         XCTAssertEqual(j.status, 0, j.stderr)
         let obj = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any]

@@ -209,3 +209,108 @@ final class IDFCentroidTests: XCTestCase {
         XCTAssertNoThrow(try IndexBuilder(model: model, options: options).build(collectionPath: jsonl, to: dir + "/x"))
     }
 }
+
+/// `IndexBuildOptions.center` (`desm index --center`): every score must be the exact DESM of
+/// mean-centred word vectors, recomputed here in float64 from the model.
+final class CentredVectorTests: XCTestCase {
+    /// A fixture model whose IN rows share a common offset and whose OUT rows share the
+    /// opposite one (as word2vec's do), with one OUT row zero (never trained).
+    func makeShiftedModel() -> EmbeddingModel {
+        let base = makeModel(zeroOut: ["fig"])
+        let v = base.vocabulary.count, dim = base.dim
+        var rng = SplitMix(31)
+        let offset = (0..<dim).map { _ in Float(2 * rng.gaussian()) }
+        var inV = [Float](), outV = [Float]()
+        for r in 0..<v {
+            let zero = base.output!.row(r).allSatisfy { $0 == 0 }
+            for i in 0..<dim { inV.append(base.input.row(r)[i] + offset[i]) }
+            for i in 0..<dim { outV.append(zero ? 0 : base.output!.row(r)[i] - offset[i]) }
+        }
+        return EmbeddingModel(vocabulary: base.vocabulary, dim: dim,
+                              input: FloatMatrix(rows: v, cols: dim, values: inV),
+                              output: FloatMatrix(rows: v, cols: dim, values: outV))
+    }
+
+    /// μ = count-weighted mean of the non-zero rows, in float64.
+    func directMean(_ m: FloatMatrix, _ model: EmbeddingModel) -> [Double] {
+        var mu = [Double](repeating: 0, count: model.dim)
+        var total = 0.0
+        for r in 0..<model.vocabulary.count where m.row(r).contains(where: { $0 != 0 }) {
+            let c = Double(model.vocabulary.counts[r])
+            for i in 0..<model.dim { mu[i] += c * Double(m.row(r)[i]) }
+            total += c
+        }
+        return mu.map { $0 / total }
+    }
+
+    /// (w − μ)/‖w − μ‖, nil for a zero row.
+    func centredUnit(_ m: FloatMatrix, _ id: Int, _ mu: [Double]) -> [Double]? {
+        guard m.row(id).contains(where: { $0 != 0 }) else { return nil }
+        let c = (0..<mu.count).map { Double(m.row(id)[$0]) - mu[$0] }
+        return c.map { $0 / norm(c) }
+    }
+
+    func directCentredDESM(_ query: String, _ doc: Document, model: EmbeddingModel, variant: DesmVariant) -> Double? {
+        let analyzer = Analyzer(model.analyzer.embedding)
+        let qm = variant.querySpace == .input ? model.input : model.output!
+        let dm = variant.documentSpace == .input ? model.input : model.output!
+        let qmu = directMean(qm, model), dmu = directMean(dm, model)
+        let q = analyzer.tokens(query).compactMap { model.vocabulary.id($0) }.compactMap { centredUnit(qm, $0, qmu) }
+        let d = analyzer.tokens(doc.fullText).compactMap { model.vocabulary.id($0) }.compactMap { centredUnit(dm, $0, dmu) }
+        guard !q.isEmpty else { return nil }
+        guard !d.isEmpty else { return 0 }
+        var centroid = [Double](repeating: 0, count: model.dim)
+        for u in d { for i in 0..<model.dim { centroid[i] += u[i] / Double(d.count) } }
+        return q.reduce(0) { $0 + dot($1, centroid) / norm(centroid) } / Double(q.count)
+    }
+
+    func testCentredScoresMatchDirectComputationForAllVariants() throws {
+        let model = makeShiftedModel()
+        var docs = makeDocuments(count: 50, seed: 13)
+        docs.append(Document(id: "only-fig", text: "fig fig"))   // OUT row zero: no usable OUT word
+        let (dir, path) = temporaryIndexPath()
+        defer { removeTree(dir) }
+        var options = IndexBuildOptions(threads: 2, batchSize: 6)
+        options.center = true
+        let manifest = try IndexBuilder(model: model, options: options).build(documents: docs, to: path)
+        XCTAssertEqual(manifest.center, true)
+        let index = try DocumentIndex(path: path)
+        XCTAssertEqual(index.manifest.center, true)
+        let ranker = try Ranker(index: index, model: model)
+        let (plainIndex, plainDir) = try buildIndex(docs, model: model); defer { removeTree(plainDir) }
+        XCTAssertNil(plainIndex.manifest.center)
+        let plain = try Ranker(index: plainIndex, model: model)
+        var differs = false
+        for query in ["apple fig", "banana banana cherry", "the of lemon", "unknownword mango", "fig", "rose sage thyme"] {
+            for variant in DesmVariant.allCases {
+                let options = RankingOptions(scorer: .desm(variant))
+                let hits = try ranker.rank(query, options: options, k: docs.count).hits
+                guard let first = hits.first else {
+                    XCTAssertNil(directCentredDESM(query, docs[0], model: model, variant: variant), "\(variant) \(query)")
+                    continue
+                }
+                XCTAssertEqual(hits.count, docs.count)
+                for h in hits {
+                    let expected = try XCTUnwrap(directCentredDESM(query, docs[h.doc], model: model, variant: variant))
+                    XCTAssertEqual(h.score, expected, accuracy: 1e-5, "\(variant) \(query) doc \(h.doc)")
+                }
+                // Explanations and batched ranking use the same centred query vectors.
+                let e = try ranker.explain(query, doc: first.doc, options: options)
+                XCTAssertEqual(try XCTUnwrap(e.desmScore), first.score, accuracy: 1e-5)
+                let batch = try ranker.rankBatch([query, "pear"], options: options, k: 10)
+                for (a, b) in zip(batch[0].hits, hits) { XCTAssertEqual(a.score, b.score, accuracy: 1e-6) }
+                let p = try plain.rank(query, options: options, k: docs.count).hits
+                if p.map(\.doc) != hits.map(\.doc) { differs = true }
+            }
+        }
+        XCTAssertTrue(differs, "centring changed no ranking: the fixture does not exercise it")
+    }
+
+    func testCentringMeanIsCountWeightedOverUsableRows() {
+        let model = makeShiftedModel()
+        for m in [model.input, model.output!] {
+            let got = WordCentring.mean(of: m, counts: model.vocabulary.counts)
+            for (a, b) in zip(got, directMean(m, model)) { XCTAssertEqual(a, b, accuracy: 1e-9) }
+        }
+    }
+}
