@@ -27,6 +27,7 @@ struct ExperimentCommand: ParsableCommand {
           rerank_depth    BM25 candidates re-ranked by rerank:* systems (default 100)
           alphas, norm    α values tried for mixtures (default 0, 0.1, …, 1) and the per-query
                           normalisation (default zscore)
+          center          mean-centre the word vectors (desm index --center; default false)
           k1, b, depth    BM25 parameters (0.9, 0.4) and documents per topic (1000)
           results, cache  output folders (default results/ and cache/ beside the config)
         The model is cached under a key made of its parameters and its inputs' paths, sizes \

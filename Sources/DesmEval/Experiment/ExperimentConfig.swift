@@ -29,6 +29,9 @@ public struct ExperimentConfig: Codable, Sendable {
     public var alphas: [Double]?
     /// Per-query score normalisation for mixtures: none, minmax, zscore.
     public var norm: String?
+    /// Mean-centre the word vectors (count-weighted, per space) before building the
+    /// centroids and query vectors (`desm index --center`); default false, the paper's DESM.
+    public var center: Bool?
     /// BM25 parameters.
     public var k1: Double?
     public var b: Double?

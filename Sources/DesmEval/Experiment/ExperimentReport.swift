@@ -119,6 +119,9 @@ struct ExperimentReport {
         } else {
             md += "- Embeddings: pretrained model `\(displayPath(m.path))`, vocabulary \(m.vocabulary) words, dim \(m.dim).\n"
         }
+        if config.center == true {
+            md += "- Word vectors mean-centred (count-weighted mean of each space subtracted) before centroids and query vectors (`desm index --center`).\n"
+        }
         md += String(format: "- Model checksum %08x; analyzer: embedding tokens unstemmed, BM25 terms Porter-stemmed with Lucene's English stopwords.\n", m.checksum)
         md += "- BM25 k1 \(runner.bm25.k1), b \(runner.bm25.b); re-ranking depth \(runner.rerankDepth); run depth \(runner.depth); mixture normalisation \(runner.normalisation.rawValue).\n"
         md += "- Run tags:\n"

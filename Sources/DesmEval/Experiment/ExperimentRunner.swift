@@ -296,7 +296,7 @@ public final class ExperimentRunner {
 
     func obtainIndex(model: EmbeddingModel, modelPath: String) throws -> (DocumentIndex, IndexManifest) {
         var text = String(format: "%08x", model.checksum) + "|" + (try fileIdentity(config.collection))
-        text += "|" + (config.format?.rawValue ?? "auto")
+        text += "|" + (config.format?.rawValue ?? "auto") + (config.center == true ? "|center" : "")
         var crc = CRC32()
         crc.update(Array(text.utf8))
         let path = cacheDirectory + "/index-" + String(format: "%08x", crc.value)
@@ -309,6 +309,7 @@ public final class ExperimentRunner {
         let reader = try CollectionReader(path: config.collection, format: config.format)
         var options = IndexBuildOptions(threads: 2, collectionName: config.collection)
         options.modelPath = modelPath
+        options.center = config.center ?? false
         let builder = try IndexBuilder(model: model, options: options)
         let progress = ProgressReporter(label: "indexing", unit: "docs", quiet: quiet)
         try builder.build(collection: reader, to: path, progress: progress)
