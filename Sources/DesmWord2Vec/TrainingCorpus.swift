@@ -1,4 +1,7 @@
 import DesmText
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A training corpus held in memory as word ids, compactly: each token is a variable-length
 /// integer (7 bits per byte, high bit = more bytes follow) of `id + 1`, and a single 0 byte
@@ -216,6 +219,9 @@ public final class CorpusBuilder {
             chunks[c] = []
         }
         chunks = []
+        rawWords = []
+        rawCounts = []
+        releaseFreedMemory()
         guard kept > 0 else {
             throw DesmError("no token of the corpus is in the vocabulary", path: source)
         }
@@ -223,3 +229,14 @@ public final class CorpusBuilder {
     }
 }
 
+
+/// Hands memory freed by the corpus pass back to the system (glibc keeps freed heap pages
+/// otherwise, and the matrices are allocated right after).
+func releaseFreedMemory() {
+    #if canImport(Glibc)
+    typealias Trim = @convention(c) (Int) -> Int32
+    if let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
+        _ = unsafeBitCast(sym, to: Trim.self)(0)
+    }
+    #endif
+}
