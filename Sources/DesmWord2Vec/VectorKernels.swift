@@ -38,6 +38,40 @@ public func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePo
     while i < n { y[i] += alpha * x[i]; i += 1 }
 }
 
+/// neu += a·y and then y += b·x, in one pass over y (neu sees the old y, as in word2vec).
+@inline(__always)
+func accumulateThenUpdate(_ a: Float, _ y: UnsafeMutablePointer<Float>, into neu: UnsafeMutablePointer<Float>,
+                          _ b: Float, _ x: UnsafePointer<Float>, _ n: Int) {
+    let av = SIMD8<Float>(repeating: a), bv = SIMD8<Float>(repeating: b)
+    var i = 0
+    while i + 8 <= n {
+        let yv = load8(y + i)
+        store8(load8(neu + i) + av * yv, neu + i)
+        store8(yv + bv * load8(x + i), y + i)
+        i += 8
+    }
+    while i < n {
+        let yi = y[i]
+        neu[i] += a * yi
+        y[i] = yi + b * x[i]
+        i += 1
+    }
+}
+
+/// Reads one float from every cache line of the given rows, all independent loads, so the
+/// cache misses of randomly chosen rows overlap instead of arriving one by one inside the
+/// dependent dot/axpy chains (Swift has no prefetch intrinsic). Returns a sum to keep.
+@inline(__always)
+func touchRows(_ base: UnsafePointer<Float>, _ ids: UnsafePointer<Int32>, _ count: Int, _ dim: Int) -> Float {
+    var s: Float = 0
+    for j in 0..<count {
+        let r = base + Int(ids[j]) * dim
+        var k = 0
+        while k < dim { s += r[k]; k += 16 }
+    }
+    return s
+}
+
 /// The logistic function tabulated over [-maxExp, maxExp] as word2vec does (1000 entries
 /// by default); outside that range callers clip. Tests build a fine table to check
 /// gradients against finite differences.

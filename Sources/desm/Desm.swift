@@ -16,6 +16,7 @@ struct Desm: ParsableCommand {
             StatsCommand.self,
             TrainCommand.self,
             ExportCommand.self,
+            ImportCommand.self,
             NeighborsCommand.self,
             IndexCommand.self,
             SearchCommand.self,
