@@ -2,26 +2,51 @@ import Foundation
 
 /// The one analyzer shared by trainer, indexer and queries.
 ///
-/// Rules (version 1):
-/// - Text is NFC-normalised and, by default, lowercased (full Unicode case mapping).
-/// - A token is a maximal run of letters, digits and combining marks.
-/// - An apostrophe (' or ’) between two letters joins them ("don't" → "dont"); a trailing
-///   possessive "'s" is dropped ("john's" → "john").
-/// - Everything else separates tokens, hyphens included: "COVID-19" → "covid", "19"
-///   (as Lucene's StandardTokenizer and Anserini do, and as text8 spells it).
-/// - Han, Hiragana and Katakana characters are single-character tokens.
-/// - Tokens longer than `maxTokenLength` characters are dropped (noise such as base64).
-/// - Stopwords are removed after lowercasing; stemming (Porter) is applied last.
+/// Rules (`AnalyzerConfig.currentVersion` = 1):
+/// - A token is a maximal run of letters (Unicode `Alphabetic`), digits (any Unicode numeric
+///   character) and combining marks (a mark never starts a token). Everything else separates
+///   tokens: spaces, punctuation, symbols, hyphens, underscores, dots, slashes, `@`.
+///   So "COVID-19" → "covid", "19"; "3.14" → "3", "14"; "state-of-the-art" → "state", "of",
+///   "the", "art"; a URL or e-mail address falls apart into its words
+///   ("john.doe@example.com" → "john", "doe", "example", "com"). Hyphens split as in
+///   Lucene's StandardTokenizer (and Anserini) and as text8 spells such words.
+/// - An apostrophe (' U+0027 or ’ U+2019) between a letter or digit and a letter joins the
+///   two sides ("don't" → "dont", "O’Brien" → "obrien"), except a possessive "'s" that ends a
+///   word, which is dropped ("John's" → "john", "it’s" → "it"); any other apostrophe separates
+///   ("'quoted'" → "quoted", "students'" → "students").
+/// - Han ideographs, Hiragana and Katakana are one token per character (no segmenter);
+///   other scripts (Greek, Cyrillic, Arabic, Hangul, ...) follow the run rule.
+/// - Tokens are lowercased (full Unicode case mapping) and NFC-normalised, so NFC and NFD
+///   spellings of "café" give the same token.
+/// - Tokens longer than `maxTokenLength` characters (Unicode scalars after NFC) are dropped
+///   (noise such as base64 or chemical names glued by the source).
+/// - Stopwords (compared after lowercasing) are removed, then the Porter stemmer is applied.
+///
+/// Pure-ASCII tokens never leave the UTF-8 bytes (no per-character allocation); a token with
+/// any non-ASCII character goes through Foundation's lowercasing and NFC.
 public final class Analyzer: @unchecked Sendable {
     public let config: AnalyzerConfig
     private let stopwords: Set<String>
+    private let porter: Bool
+    private let lowercase: Bool
+    private let maxLength: Int
+    /// Scratch capacity for one token's raw bytes (an NFD token may be longer than its NFC).
+    private let scratchCapacity: Int
 
     public init(_ config: AnalyzerConfig) {
         self.config = config
+        self.porter = config.stemmer == .porter
+        self.lowercase = config.lowercase
+        self.maxLength = max(config.maxTokenLength, 1)
+        self.scratchCapacity = max(config.maxTokenLength, 1) * 4 + 16
         switch config.stopwords {
         case .none: stopwords = []
         case .english: stopwords = Set(englishStopwords)
-        case .custom(let list): stopwords = Set(list)
+        case .custom(let list):
+            stopwords = Set(list.map { w in
+                let n = w.precomposedStringWithCanonicalMapping
+                return config.lowercase ? n.lowercased().precomposedStringWithCanonicalMapping : n
+            })
         }
     }
 
@@ -34,57 +59,167 @@ public final class Analyzer: @unchecked Sendable {
 
     /// Calls `body` with each token of `text`, in order.
     public func forEachToken(_ text: String, _ body: (String) -> Void) {
-        var normalised = text
-        if !text.utf8.allSatisfy({ $0 < 0x80 }) {
-            normalised = text.precomposedStringWithCanonicalMapping
-        }
-        if config.lowercase { normalised = normalised.lowercased() }
-        var current = String.UnicodeScalarView()
-        var length = 0
-        var pendingApostrophe = false
-
-        func emit() {
-            defer { current = String.UnicodeScalarView(); length = 0; pendingApostrophe = false }
-            guard length > 0, length <= config.maxTokenLength else { return }
-            var token = String(current)
-            if !stopwords.isEmpty && stopwords.contains(token) { return }
-            if config.stemmer == .porter { token = PorterStemmer.stem(token) }
-            body(token)
-        }
-
-        let scalars = Array(normalised.unicodeScalars)
-        var i = 0
-        while i < scalars.count {
-            let s = scalars[i]
-            let p = s.properties
-            if isIdeograph(s) {
-                emit()
-                current.append(s); length = 1
-                emit()
-            } else if p.isAlphabetic || p.numericType != nil || p.generalCategory == .nonspacingMark
-                        || p.generalCategory == .spacingMark || p.generalCategory == .enclosingMark {
-                current.append(s); length += 1
-            } else if (s == "'" || s == "\u{2019}") && length > 0 && i + 1 < scalars.count
-                        && scalars[i + 1].properties.isAlphabetic && !isIdeograph(scalars[i + 1]) {
-                // Possessive 's at the end of a word is dropped; other inner apostrophes join.
-                let nextIsS = scalars[i + 1] == "s" || scalars[i + 1] == "S"
-                let afterS = i + 2 < scalars.count ? scalars[i + 2] : nil
-                let endsAfterS = afterS.map { !($0.properties.isAlphabetic || $0.properties.numericType != nil) } ?? true
-                if nextIsS && endsAfterS {
-                    i += 2
-                    emit()
-                    continue
-                }
-            } else {
-                emit()
-            }
-            i += 1
-        }
-        emit()
+        var t = text
+        t.withUTF8 { forEachToken(utf8: $0, body) }
     }
 
-    private func isIdeograph(_ s: Unicode.Scalar) -> Bool {
-        switch s.value {
+    /// Calls `body` with each token of UTF-8 `bytes`, in order. Invalid UTF-8 sequences
+    /// separate tokens (as U+FFFD would).
+    public func forEachToken(utf8 bytes: UnsafeBufferPointer<UInt8>, _ body: (String) -> Void) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scratchCapacity) { scratch in
+            var state = TokenState(scratch: scratch.baseAddress!, capacity: scratchCapacity)
+            scan(base, bytes.count, &state, body)
+            emit(&state, body)
+        }
+    }
+
+    struct TokenState {
+        let scratch: UnsafeMutablePointer<UInt8>
+        let capacity: Int
+        var length = 0
+        var nonASCII = false
+        var overlong = false
+
+        init(scratch: UnsafeMutablePointer<UInt8>, capacity: Int) {
+            self.scratch = scratch
+            self.capacity = capacity
+        }
+
+        @inline(__always) mutating func append(_ b: UInt8) {
+            if length < capacity { scratch[length] = b; length += 1 } else { overlong = true }
+        }
+
+        @inline(__always) mutating func append(_ p: UnsafePointer<UInt8>, _ n: Int) {
+            if length + n <= capacity {
+                scratch.advanced(by: length).update(from: p, count: n)
+                length += n
+            } else {
+                overlong = true
+                if length == 0 { length = 1 } // remember that a token is in progress
+            }
+        }
+    }
+
+    @inline(__always)
+    private func scan(_ p: UnsafePointer<UInt8>, _ n: Int, _ st: inout TokenState, _ body: (String) -> Void) {
+        var i = 0
+        let lower = lowercase
+        while i < n {
+            let b = p[i]
+            if b < 0x80 {
+                if isLowerOrDigit(b) {
+                    st.append(b); i += 1
+                } else if b &- 0x41 < 26 {
+                    st.append(lower ? b | 0x20 : b); i += 1
+                } else if b == 0x27 {
+                    i = apostrophe(p, n, at: i, width: 1, &st, body)
+                } else {
+                    if st.length > 0 { emit(&st, body) }
+                    i += 1
+                }
+                continue
+            }
+            let (s, w) = decodeScalar(p, n, i)
+            if s == 0x2019 {
+                i = apostrophe(p, n, at: i, width: w, &st, body)
+                continue
+            }
+            switch classify(s) {
+            case .ideograph:
+                emit(&st, body)
+                st.append(p + i, w); st.nonASCII = true
+                emit(&st, body)
+            case .word:
+                st.append(p + i, w); st.nonASCII = true
+            case .mark:
+                if st.length > 0 { st.append(p + i, w); st.nonASCII = true }
+            case .separator:
+                if st.length > 0 { emit(&st, body) }
+            }
+            i += w
+        }
+    }
+
+    /// Handles an apostrophe at `i` (of `width` bytes); returns where scanning resumes.
+    @inline(__always)
+    private func apostrophe(_ p: UnsafePointer<UInt8>, _ n: Int, at i: Int, width: Int,
+                            _ st: inout TokenState, _ body: (String) -> Void) -> Int {
+        let next = i + width
+        guard st.length > 0, next < n, isLetter(p, n, next) else {
+            emit(&st, body)
+            return next
+        }
+        if p[next] | 0x20 == 0x73 /* s or S */ && !isTokenChar(p, n, next + 1) {
+            emit(&st, body)          // possessive 's: dropped
+            return next + 1
+        }
+        return next                  // inner apostrophe: the two sides join
+    }
+
+    /// Finishes the token in progress: checks length, stopwords, stems and calls `body`.
+    @inline(__always)
+    private func emit(_ st: inout TokenState, _ body: (String) -> Void) {
+        guard st.length > 0 else { return }
+        defer { st.length = 0; st.nonASCII = false; st.overlong = false }
+        if st.overlong { return }
+        if !st.nonASCII {
+            if st.length > maxLength { return }
+            if !stopwords.isEmpty {
+                let word = String(decoding: UnsafeBufferPointer(start: st.scratch, count: st.length), as: UTF8.self)
+                if stopwords.contains(word) { return }
+                if !porter { body(word); return }
+            }
+            if porter { st.length = PorterStemmer.stem(st.scratch, count: st.length) }
+            body(String(decoding: UnsafeBufferPointer(start: st.scratch, count: st.length), as: UTF8.self))
+            return
+        }
+        var word = String(decoding: UnsafeBufferPointer(start: st.scratch, count: st.length), as: UTF8.self)
+        if lowercase { word = word.lowercased() }
+        word = word.precomposedStringWithCanonicalMapping
+        if word.unicodeScalars.count > maxLength { return }
+        if stopwords.contains(word) { return }
+        if porter { word = PorterStemmer.stem(word) }
+        body(word)
+    }
+
+    private enum ScalarClass { case word, ideograph, mark, separator }
+
+    private func classify(_ v: UInt32) -> ScalarClass {
+        guard let s = Unicode.Scalar(v) else { return .separator }
+        let p = s.properties
+        switch p.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return .mark
+        default: break
+        }
+        guard p.isAlphabetic || p.numericType != nil else { return .separator }
+        return isIdeograph(v) ? .ideograph : .word
+    }
+
+    @inline(__always) private func isLowerOrDigit(_ b: UInt8) -> Bool {
+        (b &- 0x61) < 26 || (b &- 0x30) < 10
+    }
+
+    /// True when the character at `i` is a letter (not an ideograph).
+    private func isLetter(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int) -> Bool {
+        let b = p[i]
+        if b < 0x80 { return (b | 0x20) &- 0x61 < 26 }
+        let (s, _) = decodeScalar(p, n, i)
+        guard let u = Unicode.Scalar(s) else { return false }
+        return u.properties.isAlphabetic && !isIdeograph(s)
+    }
+
+    /// True when the character at `i` (if any) would continue a token.
+    private func isTokenChar(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int) -> Bool {
+        guard i < n else { return false }
+        let b = p[i]
+        if b < 0x80 { return (b | 0x20) &- 0x61 < 26 || (b &- 0x30) < 10 }
+        let (s, _) = decodeScalar(p, n, i)
+        return classify(s) != .separator
+    }
+
+    private func isIdeograph(_ v: UInt32) -> Bool {
+        switch v {
         case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x2FA1F:
             return true
         default:
@@ -93,9 +228,55 @@ public final class Analyzer: @unchecked Sendable {
     }
 }
 
+/// Decodes the UTF-8 sequence starting at `i`: the scalar value and its length in bytes.
+/// An invalid or truncated sequence yields (U+FFFD, 1).
+@inline(__always)
+func decodeScalar(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int) -> (UInt32, Int) {
+    let b0 = UInt32(p[i])
+    if b0 < 0x80 { return (b0, 1) }
+    @inline(__always) func cont(_ k: Int) -> UInt32? {
+        guard k < n else { return nil }
+        let c = p[k]
+        return c & 0xC0 == 0x80 ? UInt32(c & 0x3F) : nil
+    }
+    if b0 >= 0xC2 && b0 < 0xE0 {
+        guard let c1 = cont(i + 1) else { return (0xFFFD, 1) }
+        return ((b0 & 0x1F) << 6 | c1, 2)
+    }
+    if b0 >= 0xE0 && b0 < 0xF0 {
+        guard let c1 = cont(i + 1), let c2 = cont(i + 2) else { return (0xFFFD, 1) }
+        let v = (b0 & 0x0F) << 12 | c1 << 6 | c2
+        if v < 0x800 || (v >= 0xD800 && v <= 0xDFFF) { return (0xFFFD, 1) }
+        return (v, 3)
+    }
+    if b0 >= 0xF0 && b0 < 0xF5 {
+        guard let c1 = cont(i + 1), let c2 = cont(i + 2), let c3 = cont(i + 3) else { return (0xFFFD, 1) }
+        let v = (b0 & 0x07) << 18 | c1 << 12 | c2 << 6 | c3
+        if v < 0x10000 || v > 0x10FFFF { return (0xFFFD, 1) }
+        return (v, 4)
+    }
+    return (0xFFFD, 1)
+}
+
 /// Lucene's EnglishAnalyzer stopword list (the one Anserini uses).
 public let englishStopwords = [
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
     "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
     "they", "this", "to", "was", "will", "with",
 ]
+
+/// Reads a stopword list: one word per line; blank lines and lines starting with `#` are
+/// skipped; surrounding spaces are trimmed. Plain or gzip.
+public func readStopwordList(path: String) throws -> [String] {
+    let lines = try LineReader(path: path)
+    var words: [String] = []
+    while let line = try lines.nextLine() {
+        let w = line.trimmingCharacters(in: .whitespaces)
+        if w.isEmpty || w.hasPrefix("#") { continue }
+        words.append(w)
+    }
+    if let note = lines.invalidUTF8.note(path: path) {
+        throw DesmError("stopword list is not valid UTF-8 (\(note))", path: path)
+    }
+    return words
+}

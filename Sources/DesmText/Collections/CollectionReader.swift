@@ -1,57 +1,73 @@
 import Foundation
 
 /// Reads a whole collection: one file or a directory of files (read in sorted order), in any
-/// supported format (detected per file unless forced), plain or gzip. Checks that document
-/// ids are unique and that the collection is not empty.
+/// supported format (detected per file from its first bytes unless forced), plain or gzip.
+/// Checks that document ids are unique across the collection and that it is not empty.
 public final class CollectionReader {
     public let path: String
     public let forcedFormat: CollectionFormat?
     private var files: [String]
+    private let fileCount: Int
     private var current: DocumentReader?
-    private var currentLines: LineReader?
     private var seen: [String: (String, Int)] = [:]
     public private(set) var count = 0
-    /// Notes for the user (invalid UTF-8 replaced, ...), one line each.
+    /// Notes for the user (invalid UTF-8 replaced, empty files skipped, ...), one line each.
     public private(set) var notes: [String] = []
+    /// The files opened so far with the format each was read as.
+    public private(set) var filesRead: [(path: String, format: CollectionFormat)] = []
 
     public init(path: String, format: CollectionFormat? = nil) throws {
         self.path = path
         self.forcedFormat = format
         self.files = try listCollectionFiles(path)
+        self.fileCount = files.count
     }
 
     /// The next document of the collection, or nil when all files are read.
     public func next() throws -> Document? {
         while true {
-            if let reader = current, let doc = try reader.next() {
-                if let (p, l) = seen[doc.id] {
-                    throw DesmError.at(doc.path, line: doc.line,
-                                       "duplicate document id \"\(doc.id)\" (first seen at \(p):\(l))")
+            if let reader = current {
+                if let doc = try reader.next() {
+                    if let (p, l) = seen[doc.id] {
+                        throw DesmError.at(doc.path, line: doc.line,
+                                           "duplicate document id \"\(doc.id)\" (first seen at \(p):\(l))")
+                    }
+                    seen[doc.id] = (doc.path, doc.line)
+                    count += 1
+                    return doc
                 }
-                seen[doc.id] = (doc.path, doc.line)
-                count += 1
-                return doc
+                if let note = reader.note { notes.append(note) }
+                current = nil
             }
-            if let lines = currentLines, let note = lines.invalidUTF8.note(path: lines.path) { notes.append(note) }
-            current = nil
-            currentLines = nil
             guard !files.isEmpty else {
                 if count == 0 { throw DesmError("collection has no documents", path: path) }
                 return nil
             }
             let file = files.removeFirst()
             let lines = try LineReader(path: file)
-            let format = try forcedFormat ?? detectCollectionFormat(lines, path: file)
-            currentLines = lines
-            current = makeReader(format, lines)
+            let format: CollectionFormat
+            if let forcedFormat {
+                format = forcedFormat
+            } else if let detected = try detectCollectionFormat(lines) {
+                format = detected
+            } else {
+                if fileCount == 1 { throw DesmError("file is empty: no documents", path: file) }
+                notes.append("\(file): empty file skipped")
+                continue
+            }
+            filesRead.append((file, format))
+            current = makeDocumentReader(format, lines)
         }
     }
+}
 
-    func makeReader(_ format: CollectionFormat, _ lines: LineReader) -> DocumentReader {
-        switch format {
-        case .jsonl: return JSONLReader(lines)
-        case .tsv, .trec, .smart: fatalError("format \(format) not yet supported")
-        }
+/// A reader of `format` over `lines`.
+public func makeDocumentReader(_ format: CollectionFormat, _ lines: LineReader) -> DocumentReader {
+    switch format {
+    case .jsonl: return JSONLReader(lines)
+    case .tsv: return TSVReader(lines)
+    case .trec: return TRECReader(lines)
+    case .smart: return SMARTReader(lines)
     }
 }
 
@@ -81,7 +97,30 @@ public func listCollectionFiles(_ path: String) throws -> [String] {
     return files
 }
 
-/// Guesses the format of a collection file from its first non-blank bytes.
-public func detectCollectionFormat(_ lines: LineReader, path: String) throws -> CollectionFormat {
-    .jsonl
+/// Guesses the format of a collection file from its first non-blank bytes (after
+/// decompression): `{` JSONL, `<` TREC SGML, `.I` SMART, a line with a tab TSV. Returns nil
+/// for an empty or blank file; throws when the bytes fit no format.
+public func detectCollectionFormat(_ lines: LineReader) throws -> CollectionFormat? {
+    let head = try lines.peek(1 << 16)
+    var i = 0
+    while i < head.count && (head[i] == 0x20 || head[i] == 0x09 || head[i] == 0x0A || head[i] == 0x0D) { i += 1 }
+    if i == head.count {
+        if head.count < 1 << 16 { return nil }
+        throw DesmError("the first 64 KB are blank: cannot tell the collection format; use --format", path: lines.path)
+    }
+    switch head[i] {
+    case 0x7B: return .jsonl
+    case 0x3C: return .trec
+    case 0x2E where i + 1 < head.count && head[i + 1] == 0x49
+                && (i + 2 == head.count || [0x20, 0x09, 0x0D, 0x0A].contains(head[i + 2])):
+        return .smart
+    default:
+        var j = i
+        while j < head.count && head[j] != 0x0A {
+            if head[j] == 0x09 { return .tsv }
+            j += 1
+        }
+        throw DesmError("cannot tell the collection format from the first bytes (expected JSONL '{', "
+                        + "TREC '<DOC>', SMART '.I id' or TSV 'id<TAB>text'); use --format", path: lines.path)
+    }
 }

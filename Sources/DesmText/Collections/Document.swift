@@ -21,11 +21,20 @@ public struct Document: Equatable, Sendable {
 
 /// The collection formats desm reads.
 public enum CollectionFormat: String, CaseIterable, Codable, Sendable {
-    case jsonl, tsv, trec, smart
+    /// BEIR JSONL: `{"_id": ..., "title": ..., "text": ...}` per line.
+    case jsonl
+    /// `id<TAB>text` or `id<TAB>title<TAB>text` per line, optional header line.
+    case tsv
+    /// TREC SGML: `<DOC><DOCNO>id</DOCNO> ... <TEXT>...</TEXT></DOC>`, many per file.
+    case trec
+    /// SMART: `.I id`, `.T` title, `.A` authors, `.B` source, `.W` text (Cranfield, CACM).
+    case smart
 }
 
 /// A stream of documents from one file.
 public protocol DocumentReader: AnyObject {
     /// The next document, or nil at the end of the file.
     func next() throws -> Document?
+    /// A one-line note for the user once the file is read (e.g. invalid UTF-8 replaced), or nil.
+    var note: String? { get }
 }

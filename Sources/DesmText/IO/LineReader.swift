@@ -1,6 +1,9 @@
+import Glibc
+
 /// Reads a byte source line by line in bounded memory.
 ///
-/// Lines end at `\n`; a `\r` before it is dropped. A line longer than `maxLineBytes` is an
+/// Lines end at `\n`; a `\r` before it is dropped. A UTF-8 byte order mark at the start of
+/// the input is skipped. A line longer than `maxLineBytes` is an
 /// error naming the file and line, never an unbounded allocation. Text is decoded as UTF-8;
 /// invalid sequences become U+FFFD and are counted (see `invalidUTF8`).
 public final class LineReader {
@@ -15,6 +18,7 @@ public final class LineReader {
     private var start = 0   // first unread byte in buffer
     private var end = 0     // one past the last valid byte in buffer
     private var eof = false
+    private var atStart = true
 
     public var path: String { source.path }
 
@@ -31,13 +35,13 @@ public final class LineReader {
     /// Calls `body` with the bytes of the next line (without its terminator), valid only
     /// during the call. Returns false at the end of input.
     public func withNextLine<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R? {
+        if atStart { try skipByteOrderMark() }
         var scanFrom = start
         while true {
-            let found: Int? = buffer.withUnsafeBufferPointer { buf in
-                var i = scanFrom
-                while i < end { if buf[i] == 0x0A { return i }; i += 1 }
-                return nil
-            }
+            let found: Int? = scanFrom < end ? buffer.withUnsafeBufferPointer { buf in
+                guard let hit = memchr(buf.baseAddress! + scanFrom, 0x0A, end - scanFrom) else { return nil }
+                return buf.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            } : nil
             if let nl = found {
                 lineNumber += 1
                 var stop = nl
@@ -66,6 +70,23 @@ public final class LineReader {
             // Everything between start and end has been scanned; after fill() those bytes
             // sit at the front, so scanning resumes right after them.
             scanFrom = try fill()
+        }
+    }
+
+    /// Up to `count` of the next unread bytes, without consuming them (for format detection).
+    /// Fewer only at the end of input.
+    public func peek(_ count: Int) throws -> [UInt8] {
+        if atStart { try skipByteOrderMark() }
+        while end - start < count && !eof { _ = try fill() }
+        let n = min(count, end - start)
+        return Array(buffer[start..<(start + n)])
+    }
+
+    private func skipByteOrderMark() throws {
+        atStart = false
+        while end - start < 3 && !eof { _ = try fill() }
+        if end - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB && buffer[start + 2] == 0xBF {
+            start += 3
         }
     }
 
@@ -114,6 +135,12 @@ public struct InvalidUTF8Tally: Sendable {
         lines += 1
         if firstLine == nil { firstLine = line }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Counts a line whose invalid bytes were replaced elsewhere.
+    public mutating func record(line: Int) {
+        lines += 1
+        if firstLine == nil { firstLine = line }
     }
 
     /// A one-line note for the user, or nil when every line was valid.
