@@ -1,0 +1,196 @@
+import DesmText
+
+/// A training corpus held in memory as word ids, compactly: each token is a variable-length
+/// integer (7 bits per byte, high bit = more bytes follow) of `id + 1`, and a single 0 byte
+/// ends a sentence. Frequent words (small ids) take one byte, so text8 needs ~1.6 bytes per
+/// token instead of 4. A token ends at a byte below 0x80, so any byte range can be cut at a
+/// token boundary (what the threads do).
+public final class TrainingCorpus: @unchecked Sendable {
+    public internal(set) var bytes: [UInt8]
+    /// In-vocabulary tokens (what training counts as words).
+    public let tokenCount: Int
+    public let sentenceCount: Int
+
+    init(bytes: [UInt8], tokenCount: Int, sentenceCount: Int) {
+        self.bytes = bytes
+        self.tokenCount = tokenCount
+        self.sentenceCount = sentenceCount
+    }
+
+    @inline(__always)
+    static func append(_ value: UInt32, to out: inout [UInt8]) {
+        var v = value
+        while v >= 0x80 {
+            out.append(UInt8(v & 0x7F) | 0x80)
+            v >>= 7
+        }
+        out.append(UInt8(v))
+    }
+
+    /// Decodes every item: `body(id)` for a token, `body(nil)` for a sentence end.
+    public func forEach(_ body: (Int?) -> Void) {
+        bytes.withUnsafeBufferPointer { b in
+            var i = 0
+            while i < b.count {
+                var v: UInt32 = 0, shift: UInt32 = 0
+                while true {
+                    let x = b[i]; i += 1
+                    v |= UInt32(x & 0x7F) << shift
+                    if x < 0x80 { break }
+                    shift += 7
+                }
+                body(v == 0 ? nil : Int(v - 1))
+            }
+        }
+    }
+
+    /// Splits the bytes into `parts` ranges that start and end at token boundaries.
+    func split(_ parts: Int) -> [Range<Int>] {
+        let n = bytes.count
+        var cuts = [0]
+        for p in 1..<max(parts, 1) {
+            var c = n * p / parts
+            // Move forward to just after a byte < 0x80 (the end of a token).
+            while c > 0 && c < n && bytes[c - 1] >= 0x80 { c += 1 }
+            cuts.append(max(c, cuts.last!))
+        }
+        cuts.append(n)
+        return (0..<max(parts, 1)).map { cuts[$0]..<cuts[$0 + 1] }
+    }
+}
+
+/// Reads tokens once, counting words and keeping a temporary id stream, then builds the
+/// vocabulary (min-count, sorted by count) and the final `TrainingCorpus`.
+public final class CorpusBuilder {
+    private var lookup: [String: UInt32] = [:]
+    private var rawWords: [String] = []
+    private var rawCounts: [Int64] = []
+    private var stream: [UInt8] = []
+    private var tokensOnLine = 0
+    public private(set) var tokens = 0
+    /// Sentences longer than this are cut (gensim's limit).
+    public let maxSentenceLength: Int
+
+    public init(maxSentenceLength: Int = 10_000) {
+        self.maxSentenceLength = maxSentenceLength
+    }
+
+    public func add(token: String) {
+        let id: UInt32
+        if let existing = lookup[token] {
+            id = existing
+            rawCounts[Int(id)] += 1
+        } else {
+            id = UInt32(rawWords.count)
+            lookup[token] = id
+            rawWords.append(token)
+            rawCounts.append(1)
+        }
+        TrainingCorpus.append(id + 1, to: &stream)
+        tokens += 1
+        tokensOnLine += 1
+        if tokensOnLine >= maxSentenceLength { endSentence() }
+    }
+
+    public func endSentence() {
+        if tokensOnLine > 0 { stream.append(0) }
+        tokensOnLine = 0
+    }
+
+    /// Reads a plain or gzip text corpus (one sentence per line) through the analyzer.
+    public func addCorpus(path: String, analyzer: Analyzer, progress: ProgressReporter = .silent) throws {
+        let tokensStream = try CorpusTokenStream(path: path, analyzer: analyzer)
+        let total = tokensStream.fileSize.map(Double.init)
+        var n = 0
+        while let item = try tokensStream.next() {
+            switch item {
+            case .token(let t): add(token: t)
+            case .sentenceEnd: endSentence()
+            }
+            n += 1
+            if n & 0xFFFF == 0 {
+                progress.update(done: Double(tokensStream.fileOffset), total: total, extra: "\(formatCount(Double(tokens))) words")
+                try Interrupt.check("reading the corpus")
+            }
+        }
+        endSentence()
+    }
+
+    /// Reads a document collection (any format CollectionReader supports); each document's
+    /// analysed tokens are one sentence.
+    public func addCollection(path: String, analyzer: Analyzer, progress: ProgressReporter = .silent) throws {
+        let reader = try CollectionReader(path: path)
+        while let doc = try reader.next() {
+            analyzer.forEachToken(doc.fullText) { add(token: $0) }
+            endSentence()
+            if reader.count & 0x3FF == 0 {
+                progress.update(done: Double(reader.count), total: nil, extra: "\(formatCount(Double(tokens))) words")
+                try Interrupt.check("reading the collection")
+            }
+        }
+    }
+
+    /// Builds a fresh vocabulary (words with count ≥ minCount) and the encoded corpus.
+    /// With `extending`, the existing words keep their ids (their counts grow by the new
+    /// counts) and new words reaching `minCount` are appended, most frequent first.
+    public func finish(minCount: Int64, extending base: Vocabulary? = nil, source: String) throws
+        -> (Vocabulary, TrainingCorpus) {
+        guard tokens > 0 else {
+            throw DesmError("the corpus has no tokens (empty, or nothing the analyzer keeps)", path: source)
+        }
+        let vocab: Vocabulary
+        var map: [Int32]
+        if let base {
+            vocab = Vocabulary(words: base.words, counts: base.counts)
+            map = [Int32](repeating: -1, count: rawWords.count)
+            var newWords = [String](), newCounts = [Int64](), newIndex = [Int]()
+            for i in 0..<rawWords.count {
+                if let id = vocab.id(rawWords[i]) {
+                    vocab.add(rawWords[i], count: rawCounts[i])
+                    map[i] = Int32(id)
+                } else if rawCounts[i] >= minCount {
+                    newWords.append(rawWords[i]); newCounts.append(rawCounts[i]); newIndex.append(i)
+                }
+            }
+            let (sortedNew, newMap) = Vocabulary.fromCounts(words: newWords, counts: newCounts, minCount: minCount)
+            var rawOfNew = [Int](repeating: 0, count: sortedNew.count)
+            for (j, i) in newIndex.enumerated() where newMap[j] >= 0 { rawOfNew[Int(newMap[j])] = i }
+            for nid in 0..<sortedNew.count {
+                map[rawOfNew[nid]] = Int32(vocab.add(sortedNew.words[nid], count: sortedNew.counts[nid]))
+            }
+        } else {
+            (vocab, map) = Vocabulary.fromCounts(words: rawWords, counts: rawCounts, minCount: minCount)
+        }
+        guard vocab.count > 0 else {
+            let best = rawCounts.max() ?? 0
+            throw DesmError("no word occurs at least \(minCount) times (min-count); the most frequent occurs \(best) times",
+                            path: source)
+        }
+        // Re-encode the stream with the final ids, dropping out-of-vocabulary tokens.
+        var out = [UInt8](); out.reserveCapacity(stream.count)
+        var kept = 0, sentences = 0, onLine = 0
+        let old = TrainingCorpus(bytes: stream, tokenCount: 0, sentenceCount: 0)
+        stream = []
+        lookup = [:]
+        old.forEach { id in
+            if let id {
+                let nid = map[id]
+                if nid >= 0 { TrainingCorpus.append(UInt32(nid) + 1, to: &out); kept += 1; onLine += 1 }
+            } else if onLine > 0 {
+                out.append(0); sentences += 1; onLine = 0
+            }
+        }
+        old.bytes = []
+        guard kept > 0 else {
+            throw DesmError("no token of the corpus is in the vocabulary", path: source)
+        }
+        out.shrinkToFit()
+        return (vocab, TrainingCorpus(bytes: out, tokenCount: kept, sentenceCount: sentences))
+    }
+}
+
+extension Array where Element == UInt8 {
+    mutating func shrinkToFit() {
+        if capacity > count + count / 8 { self = Array(self) }
+    }
+}

@@ -1,0 +1,134 @@
+import ArgumentParser
+import DesmText
+import DesmWord2Vec
+import Foundation
+
+/// `desm train`: word2vec that keeps W_IN and W_OUT.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train word embeddings (word2vec skip-gram or CBOW) keeping both W_IN and W_OUT.",
+        discussion: """
+        Input is a plain or gzip text corpus, one sentence per line (--corpus, e.g. text8), or a \
+        document collection in any format `desm stats` reads (--collection; each document is one \
+        sentence). Tokens go through the embedding analyzer (lowercase, unstemmed), the same one \
+        queries use. Defaults match the original word2vec C tool: CBOW, negative sampling with 5 \
+        noise words, dim 100, window 5, sample 1e-3, min-count 5, 5 epochs, alpha 0.05 (CBOW) or \
+        0.025 (skip-gram) decaying linearly to alpha·1e-4. DESM needs W_OUT, which only negative \
+        sampling (--loss ns) produces.
+
+        The model file (one binary file: vocabulary with counts, W_IN, W_OUT or syn1, the \
+        training parameters and the analyzer settings, with checksums) is written atomically: an \
+        error or Ctrl-C leaves no partial file.
+
+        With --threads 1 and a fixed --seed two runs are bit-identical; with more threads the \
+        matrices are shared without locks (Hogwild) and results vary slightly.
+
+        Examples:
+          desm train --corpus text8.gz --out text8.model --arch sg --sample 1e-4 --threads 2
+          desm train --collection corpus.jsonl --out docs.model --dim 200
+          desm train --corpus new.txt --resume text8.model --out text8+new.model
+        """
+    )
+
+    @Option(name: .long, help: "Text corpus (plain or gzip), one sentence per line.")
+    var corpus: String?
+    @Option(name: .long, help: "Document collection (file or directory; jsonl, tsv, trec or smart) instead of --corpus.")
+    var collection: String?
+    @Option(name: .long, help: "Model file to write.")
+    var out: String
+    @Option(name: .long, help: "sg (skip-gram) or cbow.")
+    var arch: TrainingParameters.Architecture = .cbow
+    @Option(name: .long, help: "ns (negative sampling; keeps W_OUT) or hs (hierarchical softmax).")
+    var loss: TrainingParameters.Loss = .ns
+    @Option(name: .long, help: "Vector dimension.")
+    var dim = 100
+    @Option(name: .long, help: "Maximum context window on each side (shrunk at random per word).")
+    var window = 5
+    @Option(name: .long, help: "Noise words per target with --loss ns.")
+    var negative = 5
+    @Option(name: .long, help: "Subsampling threshold for frequent words (0 = off).")
+    var sample = 1e-3
+    @Option(name: .customLong("min-count"), help: "Drop words occurring fewer times.")
+    var minCount = 5
+    @Option(name: .long, help: "Passes over the corpus.")
+    var epochs = 5
+    @Option(name: .long, help: "Starting learning rate (default 0.025 for sg, 0.05 for cbow).")
+    var alpha: Double?
+    @Option(name: .long, help: "Training threads.")
+    var threads = 1
+    @Option(name: .long, help: "Random seed (initial vectors, window sizes, negatives, subsampling).")
+    var seed: UInt64 = 1
+    @Flag(name: .customLong("no-shared-negatives"),
+          help: "Skip-gram + ns: draw fresh negatives per (word, context) pair like the C tool, instead of sharing them across the window (HogBatch; faster).")
+    var noSharedNegatives = false
+    @Option(name: .customLong("init-in"), help: "Start from pretrained IN vectors (word2vec text/binary or DESM tab, .gz ok) for the words they share.")
+    var initIn: String?
+    @Option(name: .customLong("init-out"), help: "Start from pretrained OUT vectors (with --init-in).")
+    var initOut: String?
+    @Option(name: .customLong("lock-factor"), help: "Update multiplier for pretrained rows: 0 frozen, 1 free.")
+    var lockFactor: Float = 1
+    @Option(name: .long, help: "Continue training this model on the new corpus; new words are added (random IN, zero OUT).")
+    var resume: String?
+    @Flag(name: .long, help: "No progress display.")
+    var quiet = false
+
+    func validate() throws {
+        if (corpus == nil) == (collection == nil) { throw ValidationError("give exactly one of --corpus and --collection") }
+        if initOut != nil && initIn == nil { throw ValidationError("--init-out needs --init-in") }
+        if !(lockFactor >= 0 && lockFactor <= 1) { throw ValidationError("--lock-factor must be in [0, 1]") }
+    }
+
+    func run() throws {
+        Interrupt.install()
+        var p = TrainingParameters()
+        p.architecture = arch; p.loss = loss; p.dim = dim; p.window = window; p.negative = negative
+        p.sample = sample; p.minCount = minCount; p.epochs = epochs; p.alpha = alpha; p.threads = threads
+        p.seed = seed; p.sharedNegatives = !noSharedNegatives
+        var base: EmbeddingModel?
+        if let resume {
+            let m = try EmbeddingModel.load(path: resume)
+            base = m
+            if dim != m.dim { p.dim = m.dim }
+            if m.analyzer != .standard { printError("note: using the analyzer settings stored in \(resume)") }
+        }
+        try p.validate()
+        let settings = base?.analyzer ?? .standard
+        let analyzer = Analyzer(settings.embedding)
+        let builder = CorpusBuilder(maxSentenceLength: p.maxSentenceLength)
+        let reading = ProgressReporter(label: "reading", unit: "bytes", quiet: quiet)
+        let source = corpus ?? collection!
+        if let corpus {
+            try builder.addCorpus(path: corpus, analyzer: analyzer, progress: reading)
+        } else {
+            try builder.addCollection(path: source, analyzer: analyzer, progress: reading)
+        }
+        reading.finish()
+        let (vocab, data) = try builder.finish(minCount: Int64(p.minCount), extending: base?.vocabulary, source: source)
+        if !quiet {
+            printError("corpus: \(data.tokenCount) words in vocabulary (of \(builder.tokens) read), \(data.sentenceCount) sentences, vocabulary \(vocab.count) words (min-count \(p.minCount))")
+            if let base { printError("resume: \(base.vocabulary.count) words kept from \(resume!), \(vocab.count - base.vocabulary.count) new") }
+        }
+        var pre: PretrainedStart?
+        if let initIn {
+            pre = PretrainedStart(input: try readVectors(path: initIn), output: try initOut.map { try readVectors(path: $0) },
+                                  lockFactor: lockFactor)
+        }
+        let trainer = try Word2VecTrainer(parameters: p, vocabulary: vocab, corpus: data, analyzer: settings,
+                                          resume: base, pretrained: pre)
+        if let pre {
+            printError("pretrained: \(trainer.matchedPretrained.input) of \(vocab.count) words took IN vectors from \(initIn!)"
+                + (pre.output != nil ? ", \(trainer.matchedPretrained.output) OUT vectors from \(initOut!)" : "")
+                + " (lock factor \(lockFactor))")
+        }
+        let progress = ProgressReporter(label: "training", unit: "words", quiet: quiet)
+        let report = try trainer.train(progress: progress)
+        try trainer.model().save(to: out)
+        let rate = report.wordsPerSecond
+        printError(String(format: "trained %d words in %.1f s: %.0f words/s (%.0f words/s per thread, %d threads); wrote %@",
+                          report.words, report.seconds, rate, rate / Double(report.threads), report.threads, out))
+    }
+}
+
+extension TrainingParameters.Architecture: ExpressibleByArgument {}
+extension TrainingParameters.Loss: ExpressibleByArgument {}
