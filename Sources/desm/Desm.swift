@@ -12,7 +12,8 @@ struct Desm: ParsableCommand {
         document centroids beside a BM25 index, a ranker, and a trec_eval-compatible evaluation \
         harness. Run `desm help <verb>` for each verb's options.
         """,
-        subcommands: [StatsCommand.self, EvalCommand.self, TrainCommand.self, ExportCommand.self, NeighborsCommand.self, BenchCommand.self]
+        // Two `bench` groups exist (w2v's BenchCommand, index's IndexBenchGroup); the lead merges them.
+        subcommands: [StatsCommand.self, EvalCommand.self, TrainCommand.self, ExportCommand.self, NeighborsCommand.self, IndexCommand.self, SearchCommand.self, BenchCommand.self]
     )
 }
 

@@ -1,0 +1,104 @@
+import DesmText
+import DesmWord2Vec
+
+/// Turns text into what the index and the scorers need: embedding-token ids (for centroids
+/// and query vectors) and stemmed BM25 terms, using the model's two analyzer settings.
+///
+/// When the embedding analysis only lowercases and splits (the default), the BM25 terms are
+/// derived from the same token list (stopwords removed, then Porter-stemmed) rather than by
+/// tokenising the text a second time: the result is identical to `Analyzer(settings.bm25)`
+/// (a test checks this) at half the cost. Not thread-safe (it memoises stems); make one per
+/// thread.
+public final class TextAnalysis {
+    public let settings: AnalyzerSettings
+    private let embedding: Analyzer
+    private let bm25: Analyzer
+    private let derivesTerms: Bool
+    private let bm25Stopwords: Set<String>
+    private var stems: [String: String] = [:]
+
+    public init(settings: AnalyzerSettings) {
+        self.settings = settings
+        embedding = Analyzer(settings.embedding)
+        bm25 = Analyzer(settings.bm25)
+        let e = settings.embedding, b = settings.bm25
+        derivesTerms = e.stopwords == .none && e.stemmer == .none && e.lowercase == b.lowercase
+            && e.maxTokenLength == b.maxTokenLength && e.version == b.version
+        switch b.stopwords {
+        case .none: bm25Stopwords = []
+        case .english: bm25Stopwords = Set(englishStopwords)
+        case .custom(let list): bm25Stopwords = Set(list)
+        }
+    }
+
+    /// The embedding tokens of `text`, in order.
+    public func embeddingTokens(_ text: String) -> [String] { embedding.tokens(text) }
+
+    /// Embedding tokens and BM25 terms of `text`, each in order.
+    public func analyse(_ text: String) -> (tokens: [String], terms: [String]) {
+        let tokens = embedding.tokens(text)
+        guard derivesTerms else { return (tokens, bm25.tokens(text)) }
+        return (tokens, terms(fromTokens: tokens))
+    }
+
+    /// BM25 terms from embedding tokens (only valid when `derivesTerms`).
+    private func terms(fromTokens tokens: [String]) -> [String] {
+        var out: [String] = []
+        out.reserveCapacity(tokens.count)
+        let stem = settings.bm25.stemmer == .porter
+        for t in tokens {
+            if !bm25Stopwords.isEmpty && bm25Stopwords.contains(t) { continue }
+            if !stem { out.append(t); continue }
+            if let s = stems[t] { out.append(s); continue }
+            let s = PorterStemmer.stem(t)
+            if stems.count > 500_000 { stems.removeAll(keepingCapacity: true) }
+            stems[t] = s
+            out.append(s)
+        }
+        return out
+    }
+
+    /// BM25 terms of `text`.
+    public func bm25Terms(_ text: String) -> [String] {
+        derivesTerms ? terms(fromTokens: embedding.tokens(text)) : bm25.tokens(text)
+    }
+}
+
+/// The model's vocabulary rows scaled to unit length (w/‖w‖), for IN and OUT. A row whose
+/// norm is 0 (an OUT row never trained, say) stays zero and is marked unusable: such a token
+/// is skipped as if it were out of vocabulary.
+final class UnitVectors: @unchecked Sendable {
+    let dim: Int
+    let input: FloatMatrix
+    let output: FloatMatrix
+    let usableIn: [Bool]
+    let usableOut: [Bool]
+
+    init(model: EmbeddingModel) throws {
+        guard let out = model.output else {
+            throw DesmError("the model has no OUT vectors (W_OUT): train it with negative sampling to index for DESM")
+        }
+        dim = model.dim
+        let v = model.vocabulary.count
+        input = FloatMatrix(rows: v, cols: dim)
+        output = FloatMatrix(rows: v, cols: dim)
+        var ui = [Bool](repeating: false, count: v), uo = [Bool](repeating: false, count: v)
+        for i in 0..<v {
+            input.row(i).baseAddress!.update(from: model.input.row(i).baseAddress!, count: dim)
+            output.row(i).baseAddress!.update(from: out.row(i).baseAddress!, count: dim)
+            ui[i] = VectorKernels.normalise(input.row(i).baseAddress!, dim)
+            uo[i] = VectorKernels.normalise(output.row(i).baseAddress!, dim)
+        }
+        usableIn = ui
+        usableOut = uo
+    }
+
+    func matrix(_ space: EmbeddingSpace) -> FloatMatrix { space == .input ? input : output }
+    func usable(_ space: EmbeddingSpace) -> [Bool] { space == .input ? usableIn : usableOut }
+}
+
+/// W_IN or W_OUT.
+public enum EmbeddingSpace: String, Sendable, Codable {
+    case input = "in"
+    case output = "out"
+}

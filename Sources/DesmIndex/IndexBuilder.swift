@@ -1,0 +1,414 @@
+import DesmText
+import DesmWord2Vec
+import Foundation
+import Glibc
+
+/// Options for building an index.
+public struct IndexBuildOptions: Sendable {
+    /// Analysis threads (a separate thread reads and parses the collection).
+    public var threads: Int = 2
+    /// Documents per batch handed from the reader to the analysis threads.
+    public var batchSize: Int = 512
+    /// Bytes of each document's text kept as its snippet for `desm search`.
+    public var snippetBytes: Int = 200
+    /// Recorded in the manifest.
+    public var collectionName: String = ""
+    /// The model file's path, recorded in the manifest for `desm search`.
+    public var modelPath: String? = nil
+
+    public init(threads: Int = 2, batchSize: Int = 512, snippetBytes: Int = 200, collectionName: String = "") {
+        self.threads = max(threads, 1)
+        self.batchSize = max(batchSize, 1)
+        self.snippetBytes = max(snippetBytes, 0)
+        self.collectionName = collectionName
+    }
+}
+
+/// The files of an index directory.
+public enum IndexFiles {
+    public static let centroidsIn = "centroids.in"
+    public static let centroidsOut = "centroids.out"
+    public static let postings = "postings"
+    public static let terms = "terms"
+    public static let doclens = "doclens"
+    public static let docflags = "docflags"
+    public static let docnos = "docnos"
+    public static let snippets = "snippets"
+    public static let all = [centroidsIn, centroidsOut, postings, terms, doclens, docflags, docnos, snippets]
+}
+
+/// Builds an index directory from a stream of documents in one pass: a reader thread parses
+/// the collection into batches, `threads` workers analyse each batch (embedding tokens →
+/// IN/OUT centroids, stemmed terms → term frequencies), and the calling thread appends the
+/// results in collection order to the centroid, length, flag, docno and snippet files (all
+/// streamed) and to the in-memory postings (delta/varint coded, ~2–3 bytes per posting),
+/// which are written sorted by term at the end. Memory: the postings plus 8 bytes per
+/// document plus a few batches.
+public final class IndexBuilder {
+    public let model: EmbeddingModel
+    public let options: IndexBuildOptions
+    private let units: UnitVectors
+
+    public init(model: EmbeddingModel, options: IndexBuildOptions = IndexBuildOptions()) throws {
+        self.model = model
+        self.options = options
+        units = try UnitVectors(model: model)
+    }
+
+    /// Builds from a collection file or directory.
+    @discardableResult
+    public func build(collection: CollectionReader, to directory: String,
+                      progress: ProgressReporter = .silent) throws -> IndexManifest {
+        var opts = options
+        if opts.collectionName.isEmpty { opts.collectionName = collection.path }
+        return try build(to: directory, collectionName: opts.collectionName, progress: progress) {
+            try collection.next()
+        }
+    }
+
+    /// Builds from documents in memory (tests, small collections).
+    @discardableResult
+    public func build(documents: [Document], to directory: String) throws -> IndexManifest {
+        var i = 0
+        return try build(to: directory, collectionName: options.collectionName, progress: .silent) {
+            defer { i += 1 }
+            return i < documents.count ? documents[i] : nil
+        }
+    }
+
+    /// One document's analysis, produced by a worker.
+    private struct Analysed {
+        var id = ""
+        var snippet = ""
+        var tokens = 0
+        var inVocabulary = 0
+        var length: UInt32 = 0
+        var terms: [(String, UInt32)] = []
+    }
+
+    /// Builds from any source of documents (`next` returns nil at the end).
+    @discardableResult
+    public func build(to directory: String, collectionName: String, progress: ProgressReporter,
+                      next: @escaping () throws -> Document?) throws -> IndexManifest {
+        let dim = model.dim
+        let staging = try makeStagingDirectory(for: directory)
+        var stagingDone = false
+        defer { if !stagingDone { removeTree(staging); TemporaryFiles.shared.unregister(staging) } }
+
+        let centIn = try IndexFileWriter(path: staging + "/" + IndexFiles.centroidsIn, kind: .centroids)
+        let centOut = try IndexFileWriter(path: staging + "/" + IndexFiles.centroidsOut, kind: .centroids)
+        let lens = try IndexFileWriter(path: staging + "/" + IndexFiles.doclens, kind: .doclens)
+        let flags = try IndexFileWriter(path: staging + "/" + IndexFiles.docflags, kind: .docflags)
+        let docnos = try StringTableWriter(path: staging + "/" + IndexFiles.docnos)
+        let snippets = try StringTableWriter(path: staging + "/" + IndexFiles.snippets)
+
+        var termIDs: [String: Int32] = [:]
+        var termNames: [String] = []
+        var postings: [[UInt8]] = []
+        var lastDoc: [UInt32] = []
+        var df: [UInt32] = []
+        var postingCount = 0
+        var totalLength = 0
+        var documents = 0
+        var empty = 0
+        var tokensAll = 0
+        var tokensInVocab = 0
+
+        let reader = BatchReader(batchSize: options.batchSize, next: next)
+        reader.start()
+        defer { reader.stop() }
+
+        let threads = options.threads
+        let analysers = (0..<threads).map { _ in TextAnalysis(settings: model.analyzer) }
+        let vocabulary = model.vocabulary
+        let units = self.units
+        let snippetBytes = options.snippetBytes
+        var bufIn = [Float](), bufOut = [Float](), flagBytes = [UInt8](), lenWords = [UInt32]()
+
+        while let batch = try reader.take() {
+            try Interrupt.check("indexing")
+            let n = batch.count
+            bufIn = [Float](repeating: 0, count: n * dim)
+            bufOut = [Float](repeating: 0, count: n * dim)
+            let results = UnsafeMutableBufferPointer<Analysed>.allocate(capacity: n)
+            results.initialize(repeating: Analysed())
+            defer { results.deinitialize(); results.deallocate() }
+            bufIn.withUnsafeMutableBufferPointer { bin in
+                bufOut.withUnsafeMutableBufferPointer { bout in
+                    let pin = bin.baseAddress!, pout = bout.baseAddress!
+                    DispatchQueue.concurrentPerform(iterations: threads) { t in
+                        let analysis = analysers[t]
+                        for i in (n * t / threads)..<(n * (t + 1) / threads) {
+                            let doc = batch[i]
+                            let text = doc.fullText
+                            let (tokens, terms) = analysis.analyse(text)
+                            var a = Analysed()
+                            a.id = doc.id
+                            a.snippet = makeSnippet(text, maxBytes: snippetBytes)
+                            a.tokens = tokens.count
+                            let ci = pin + i * dim, co = pout + i * dim
+                            var nIn = 0, nOut = 0
+                            for tok in tokens {
+                                guard let id = vocabulary.id(tok) else { continue }
+                                a.inVocabulary += 1
+                                if units.usableIn[id] { VectorKernels.add(ci, units.input.row(id).baseAddress!, dim); nIn += 1 }
+                                if units.usableOut[id] { VectorKernels.add(co, units.output.row(id).baseAddress!, dim); nOut += 1 }
+                            }
+                            // The mean's direction is the sum's: normalising the sum gives D̂.
+                            if nIn > 0 { VectorKernels.normalise(ci, dim) }
+                            if nOut > 0 { VectorKernels.normalise(co, dim) }
+                            a.length = UInt32(clamping: terms.count)
+                            var counts: [String: UInt32] = [:]
+                            counts.reserveCapacity(terms.count)
+                            for term in terms { counts[term, default: 0] += 1 }
+                            a.terms = counts.map { ($0.key, $0.value) }
+                            results[i] = a
+                        }
+                    }
+                }
+            }
+            // Merge in collection order.
+            flagBytes.removeAll(keepingCapacity: true)
+            lenWords.removeAll(keepingCapacity: true)
+            for i in 0..<n {
+                let a = results[i]
+                let doc = UInt32(documents)
+                if documents >= Int(Int32.max) - 1 { throw DesmError("more than 2^31 documents: not supported", path: collectionName) }
+                try docnos.append(a.id)
+                try snippets.append(a.snippet)
+                tokensAll += a.tokens
+                tokensInVocab += a.inVocabulary
+                let noVocab = a.inVocabulary == 0
+                if noVocab { empty += 1 }
+                flagBytes.append(noVocab ? 1 : 0)
+                lenWords.append(a.length.littleEndian)
+                totalLength += Int(a.length)
+                for (term, tf) in a.terms {
+                    let id: Int
+                    if let known = termIDs[term] {
+                        id = Int(known)
+                    } else {
+                        id = termNames.count
+                        termIDs[term] = Int32(id)
+                        termNames.append(term)
+                        postings.append([])
+                        lastDoc.append(0)
+                        df.append(0)
+                    }
+                    appendVarint(&postings[id], doc - lastDoc[id])
+                    appendVarint(&postings[id], tf)
+                    lastDoc[id] = doc
+                    df[id] += 1
+                    postingCount += 1
+                }
+                documents += 1
+            }
+            try bufIn.withUnsafeBytes { try centIn.write($0) }
+            try bufOut.withUnsafeBytes { try centOut.write($0) }
+            try flags.write(flagBytes)
+            try lens.write(array: lenWords)
+            progress.update(done: Double(documents), total: nil)
+        }
+        progress.finish()
+        guard documents > 0 else { throw DesmError("collection has no documents", path: collectionName) }
+
+        var files: [String: IndexManifest.FileEntry] = [:]
+        files[IndexFiles.centroidsIn] = try centIn.finish(count: documents, aux: dim)
+        files[IndexFiles.centroidsOut] = try centOut.finish(count: documents, aux: dim)
+        files[IndexFiles.doclens] = try lens.finish(count: documents, aux: 0)
+        files[IndexFiles.docflags] = try flags.finish(count: documents, aux: 0)
+        files[IndexFiles.docnos] = try docnos.finish()
+        files[IndexFiles.snippets] = try snippets.finish()
+
+        // Terms sorted by byte order; postings in the same order.
+        let keys = termNames.map { Array($0.utf8) }
+        let order = (0..<termNames.count).sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) }
+        let terms = try StringTableWriter(path: staging + "/" + IndexFiles.terms)
+        for t in order { try terms.append(termNames[t]) }
+        files[IndexFiles.terms] = try terms.finish()
+
+        let post = try IndexFileWriter(path: staging + "/" + IndexFiles.postings, kind: .postings)
+        var offsets: [UInt64] = [0]
+        offsets.reserveCapacity(order.count + 1)
+        var dataBytes = 0
+        for t in order { dataBytes += postings[t].count; offsets.append(UInt64(dataBytes).littleEndian) }
+        try post.write(array: offsets)
+        try post.write(array: order.map { df[$0].littleEndian })
+        try post.pad(to: 8)
+        for t in order { try post.write(postings[t]) }
+        files[IndexFiles.postings] = try post.finish(count: order.count, aux: dataBytes)
+
+        let manifest = IndexManifest(
+            formatVersion: Int(IndexFileFormat.version), documents: documents,
+            documentsWithoutVocabulary: empty, dim: dim, modelChecksum: model.checksum,
+            modelVocabularySize: model.vocabulary.count, analyzer: model.analyzer, centroid: "mean",
+            embeddingTokens: tokensAll, embeddingTokensInVocabulary: tokensInVocab,
+            bm25: .init(documents: documents, terms: order.count, postings: postingCount,
+                        totalLength: totalLength,
+                        averageLength: Double(totalLength) / Double(documents)),
+            collection: collectionName, modelPath: options.modelPath, snippetBytes: snippetBytes, files: files)
+        try writeFileAtomically(staging + "/" + IndexManifest.fileName, try manifest.encoded())
+        try moveIntoPlace(staging: staging, directory: directory)
+        stagingDone = true
+        TemporaryFiles.shared.unregister(staging)
+        return manifest
+    }
+}
+
+/// A hidden temporary directory beside `directory`, registered for removal on interrupt.
+func makeStagingDirectory(for directory: String) throws -> String {
+    var dir = directory
+    while dir.count > 1 && dir.hasSuffix("/") { dir.removeLast() }
+    let parent = AtomicFileWriter_directory(of: dir)
+    let base = dir.split(separator: "/").last.map(String.init) ?? "index"
+    var template = Array("\(parent)/.\(base).tmp-XXXXXX".utf8CString)
+    let ok = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
+    guard ok else {
+        throw DesmError("cannot create a temporary directory in \(parent): \(String(cString: strerror(errno)))", path: directory)
+    }
+    let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    TemporaryFiles.shared.register(path)
+    return path
+}
+
+func AtomicFileWriter_directory(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    let d = String(path[..<slash])
+    return d.isEmpty ? "/" : d
+}
+
+/// Renames the finished staging directory to `directory`, replacing an existing index there
+/// (never anything else).
+func moveIntoPlace(staging: String, directory: String) throws {
+    var st = stat()
+    if lstat(directory, &st) == 0 {
+        let isDir = (st.st_mode & S_IFMT) == S_IFDIR
+        let isIndex = isDir && access(directory + "/" + IndexManifest.fileName, F_OK) == 0
+        let isEmptyDir = isDir && ((try? FileManager.default.contentsOfDirectory(atPath: directory))?.isEmpty ?? false)
+        guard isIndex || isEmptyDir else {
+            throw DesmError("exists and is not a desm index: not overwriting it", path: directory)
+        }
+        let old = staging + ".old"
+        guard rename(directory, old) == 0 else {
+            throw DesmError("cannot move the old index aside: \(String(cString: strerror(errno)))", path: directory)
+        }
+        guard rename(staging, directory) == 0 else {
+            let why = String(cString: strerror(errno))
+            _ = rename(old, directory)
+            throw DesmError("cannot rename the new index into place: \(why)", path: directory)
+        }
+        removeTree(old)
+    } else {
+        guard rename(staging, directory) == 0 else {
+            throw DesmError("cannot rename the new index into place: \(String(cString: strerror(errno)))", path: directory)
+        }
+    }
+    let parent = AtomicFileWriter_directory(of: directory)
+    let dfd = open(parent, O_RDONLY | O_DIRECTORY)
+    if dfd >= 0 { fsync(dfd); close(dfd) }
+}
+
+@inline(__always)
+func appendVarint(_ bytes: inout [UInt8], _ value: UInt32) {
+    var v = value
+    while v >= 0x80 {
+        bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+        v >>= 7
+    }
+    bytes.append(UInt8(v))
+}
+
+/// The first `maxBytes` bytes of `text` with runs of whitespace collapsed, cut at a
+/// Unicode scalar boundary.
+func makeSnippet(_ text: String, maxBytes: Int) -> String {
+    guard maxBytes > 0 else { return "" }
+    var out = String.UnicodeScalarView()
+    var bytes = 0
+    var pendingSpace = false
+    for s in text.unicodeScalars {
+        if s.properties.isWhitespace { pendingSpace = bytes > 0; continue }
+        let add = (pendingSpace ? 1 : 0) + UTF8.width(s)
+        if bytes + add > maxBytes { break }
+        if pendingSpace { out.append(" ") }
+        out.append(s)
+        bytes += add
+        pendingSpace = false
+    }
+    return String(out)
+}
+
+/// Reads documents on its own thread into a small bounded queue of batches, so that parsing
+/// overlaps analysis. Errors are handed over in order and rethrown by `take`.
+final class BatchReader: @unchecked Sendable {
+    private let batchSize: Int
+    private let next: () throws -> Document?
+    private let condition = NSCondition()
+    private var queue: [Result<[Document], Error>] = []
+    private var finished = false
+    private var stopping = false
+    private let capacity = 3
+    private var thread: Thread?
+
+    init(batchSize: Int, next: @escaping () throws -> Document?) {
+        self.batchSize = batchSize
+        self.next = next
+    }
+
+    func start() {
+        let t = Thread { [self] in run() }
+        t.stackSize = 8 << 20
+        thread = t
+        t.start()
+    }
+
+    private func run() {
+        var done = false
+        while !done {
+            var batch: [Document] = []
+            batch.reserveCapacity(batchSize)
+            var item: Result<[Document], Error>
+            do {
+                while batch.count < batchSize, let d = try next() { batch.append(d) }
+                done = batch.count < batchSize
+                item = .success(batch)
+            } catch {
+                item = .failure(error)
+                done = true
+            }
+            condition.lock()
+            while queue.count >= capacity && !stopping { condition.wait() }
+            if stopping { condition.unlock(); break }
+            queue.append(item)
+            if done { finished = true }
+            condition.broadcast()
+            condition.unlock()
+        }
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next non-empty batch, nil at the end.
+    func take() throws -> [Document]? {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !finished { condition.wait() }
+            if queue.isEmpty { condition.unlock(); return nil }
+            let item = queue.removeFirst()
+            condition.broadcast()
+            condition.unlock()
+            let batch = try item.get()
+            if !batch.isEmpty { return batch }
+        }
+    }
+
+    /// Asks the thread to stop and waits until it has.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        while !finished { condition.wait() }
+        condition.unlock()
+    }
+}

@@ -1,0 +1,85 @@
+import DesmText
+import Foundation
+
+/// `manifest.json` of an index directory: what was built, from what, and the size and
+/// CRC-32 of every other file.
+public struct IndexManifest: Codable, Equatable, Sendable {
+    public struct FileEntry: Codable, Equatable, Sendable {
+        public var bytes: Int
+        public var crc32: UInt32
+    }
+
+    public struct BM25Statistics: Codable, Equatable, Sendable {
+        /// Documents (N in the idf).
+        public var documents: Int
+        /// Distinct terms.
+        public var terms: Int
+        /// Postings (term, document) pairs.
+        public var postings: Int
+        /// Sum of document lengths in terms.
+        public var totalLength: Int
+        public var averageLength: Double
+    }
+
+    public var format: String = "desm-index"
+    public var formatVersion: Int
+    public var documents: Int
+    /// Documents with no in-vocabulary word: kept, flagged, zero centroids, DESM score 0.
+    public var documentsWithoutVocabulary: Int
+    public var dim: Int
+    public var modelChecksum: UInt32
+    public var modelVocabularySize: Int
+    public var analyzer: AnalyzerSettings
+    /// "mean" (DESM's plain centroid) or "idf" (IDF-weighted centroid).
+    public var centroid: String
+    /// Embedding tokens that were in the vocabulary / all embedding tokens.
+    public var embeddingTokens: Int
+    public var embeddingTokensInVocabulary: Int
+    public var bm25: BM25Statistics
+    public var collection: String
+    /// The model file given at build time (`desm search` loads it unless told otherwise).
+    public var modelPath: String?
+    public var snippetBytes: Int
+    public var files: [String: FileEntry]
+
+    public static let fileName = "manifest.json"
+
+    static func load(directory: String) throws -> IndexManifest {
+        let path = directory + "/" + fileName
+        guard let data = FileManager.default.contents(atPath: path) else {
+            var isDir: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDir) {
+                throw DesmError("no such index directory", path: directory)
+            }
+            throw DesmError("not an index directory (no \(fileName))", path: directory)
+        }
+        let m: IndexManifest
+        do {
+            m = try JSONDecoder().decode(IndexManifest.self, from: data)
+        } catch {
+            throw DesmError("manifest is not valid: \(describeDecodingError(error))", path: path)
+        }
+        guard m.format == "desm-index" else { throw DesmError("not a desm index manifest", path: path) }
+        guard m.formatVersion == Int(IndexFileFormat.version) else {
+            throw DesmError("index format version \(m.formatVersion), this desm reads version \(IndexFileFormat.version): rebuild the index with `desm index`", path: path)
+        }
+        return m
+    }
+
+    func encoded() throws -> [UInt8] {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return Array(try e.encode(self)) + [0x0A]
+    }
+}
+
+func describeDecodingError(_ error: Error) -> String {
+    switch error {
+    case DecodingError.keyNotFound(let key, _): return "missing field \"\(key.stringValue)\""
+    case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c):
+        return "wrong type at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
+    case DecodingError.dataCorrupted(let c):
+        return c.codingPath.isEmpty ? "not JSON" : "bad value at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
+    default: return "\(error)"
+    }
+}

@@ -1,0 +1,62 @@
+import DesmText
+import Foundation
+
+/// Writes a TREC run file (`qid Q0 docno rank score tag`, 6 columns) atomically.
+///
+/// trec_eval ignores the rank column and re-sorts by score (ties by docno *descending*),
+/// holding scores as float32 (9.x, pytrec_eval) or double (10.x). So that every tool reads
+/// the list in exactly the order desm ranked it, each topic's hits are ordered by score
+/// descending then docno ascending (byte order), and the written scores are made strictly
+/// decreasing as float32: a score that would not be below the previous written one is
+/// replaced by the next float32 below it (like Anserini's 1e-6 tie steps, but exact at any
+/// magnitude). Scores are printed with 9 significant digits, which round-trip float32.
+public final class RunWriter {
+    public let path: String
+    public let tag: String
+    private let writer: AtomicFileWriter
+    private var topics = Set<String>()
+
+    public init(path: String, tag: String) throws {
+        guard RunWriter.isField(tag) else { throw DesmError("run tag \"\(tag)\" must be non-empty and without whitespace") }
+        self.path = path
+        self.tag = tag
+        writer = try AtomicFileWriter(path: path)
+    }
+
+    static func isField(_ s: String) -> Bool {
+        !s.isEmpty && !s.unicodeScalars.contains { $0.properties.isWhitespace }
+    }
+
+    /// Writes one topic's hits (any order; they are sorted as described above).
+    public func write(topic: String, hits: [(docno: String, score: Double)]) throws {
+        guard RunWriter.isField(topic) else { throw DesmError("topic id \"\(topic)\" must be non-empty and without whitespace", path: path) }
+        guard topics.insert(topic).inserted else { throw DesmError("topic \(topic) written twice", path: path) }
+        for line in try RunWriter.lines(topic: topic, hits: hits, tag: tag) { try writer.write(line + "\n") }
+    }
+
+    /// Flushes, fsyncs and renames the run into place.
+    public func commit() throws { try writer.commit() }
+
+    /// The run lines for one topic (without newlines).
+    public static func lines(topic: String, hits: [(docno: String, score: Double)], tag: String) throws -> [String] {
+        var seen = Set<String>()
+        for h in hits {
+            guard isField(h.docno) else { throw DesmError("docno \"\(h.docno)\" cannot be written to a run (empty or has whitespace)") }
+            guard seen.insert(h.docno).inserted else { throw DesmError("docno \(h.docno) appears twice for topic \(topic)") }
+            guard h.score.isFinite else { throw DesmError("score of \(h.docno) for topic \(topic) is not finite") }
+        }
+        let sorted = hits.sorted {
+            $0.score > $1.score || ($0.score == $1.score && $0.docno.utf8.lexicographicallyPrecedes($1.docno.utf8))
+        }
+        var out: [String] = []
+        out.reserveCapacity(sorted.count)
+        var previous = Float.infinity
+        for (i, h) in sorted.enumerated() {
+            var s = Float(h.score)
+            if !(s < previous) { s = previous.nextDown }
+            previous = s
+            out.append("\(topic) Q0 \(h.docno) \(i + 1) \(String(format: "%.9g", Double(s))) \(tag)")
+        }
+        return out
+    }
+}

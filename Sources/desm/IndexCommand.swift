@@ -1,0 +1,95 @@
+import ArgumentParser
+import DesmIndex
+import DesmText
+import DesmWord2Vec
+import Foundation
+
+/// `desm index`: builds an index directory (IN/OUT centroids + BM25 postings) from a
+/// collection and a model.
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Index a collection: unit IN and OUT document centroids for DESM, and a BM25 inverted index.",
+        discussion: """
+        Reads the collection once (one file or a directory; JSONL, plain or gzip) and writes \
+        the index directory OUT:
+
+          manifest.json          format version, counts, model checksum, analyzer settings,
+                                 BM25 statistics, size and CRC-32 of every file below
+          centroids.in/.out      one unit vector per document: the mean of its in-vocabulary
+                                 word tokens' unit IN (OUT) vectors, normalised
+          postings, terms        BM25: stemmed terms (byte-sorted) and their postings
+                                 (document, term frequency), delta/varint coded
+          doclens, docflags      document lengths in terms; documents with no in-vocabulary
+                                 word (kept, zero centroid, DESM score 0)
+          docnos, snippets       document ids and the first bytes of each text
+
+        Embedding tokens come from the model's embedding analyzer (unstemmed), BM25 terms \
+        from its BM25 analyzer (Lucene's English stopwords, Porter stemmer): title and text \
+        are indexed together. Every file is versioned, checksummed and written atomically; \
+        an existing index at OUT is replaced only when the new one is complete. Searching \
+        maps the files into memory.
+
+        Example:
+          desm index --collection data/scifact/corpus.jsonl --model text8.model --out scifact.idx
+        """
+    )
+
+    @Option(name: .long, help: "Collection file or directory.")
+    var collection: String
+
+    @Option(name: .long, help: "Model file written by `desm train` (it needs W_OUT: negative sampling).")
+    var model: String
+
+    @Option(name: .long, help: "Index directory to write (replaced if it is an index).")
+    var out: String
+
+    @Option(name: .long, help: "Force the collection format (default: detected per file).")
+    var format: CollectionFormat?
+
+    @Option(name: .long, help: "Analysis threads (a separate thread reads the collection).")
+    var threads: Int = 2
+
+    @Option(name: .long, help: "Bytes of text kept per document as its search snippet (0: none).")
+    var snippetBytes: Int = 200
+
+    @Flag(name: .long, help: "No progress display.")
+    var quiet = false
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard snippetBytes >= 0 else { throw ValidationError("--snippet-bytes cannot be negative") }
+    }
+
+    func run() throws {
+        Interrupt.install()
+        let start = monotonicSeconds()
+        let m = try EmbeddingModel.load(path: model)
+        let reader = try CollectionReader(path: collection, format: format)
+        var options = IndexBuildOptions(threads: threads, snippetBytes: snippetBytes, collectionName: collection)
+        options.modelPath = absolutePath(model)
+        let builder = try IndexBuilder(model: m, options: options)
+        let progress = ProgressReporter(label: "indexing", unit: "docs", quiet: quiet)
+        let manifest = try builder.build(collection: reader, to: out, progress: progress)
+        for note in reader.notes { printError("note: \(note)") }
+        let secs = monotonicSeconds() - start
+        if manifest.documentsWithoutVocabulary > 0 {
+            printError("note: \(manifest.documentsWithoutVocabulary) documents have no word in the model's vocabulary: kept, DESM scores them 0")
+        }
+        print("index\t\(out)")
+        print("documents\t\(manifest.documents)")
+        print("documents without vocabulary\t\(manifest.documentsWithoutVocabulary)")
+        let coverage = manifest.embeddingTokens > 0 ? Double(manifest.embeddingTokensInVocabulary) / Double(manifest.embeddingTokens) : 0
+        print("embedding tokens\t\(manifest.embeddingTokens) (\(String(format: "%.1f", coverage * 100))% in vocabulary)")
+        print("terms\t\(manifest.bm25.terms)")
+        print("postings\t\(manifest.bm25.postings)")
+        print(String(format: "average length\t%.2f", manifest.bm25.averageLength))
+        print(String(format: "seconds\t%.2f", secs))
+        print(String(format: "documents/second\t%.0f", Double(manifest.documents) / max(secs, 1e-9)))
+    }
+}
+
+func absolutePath(_ path: String) -> String {
+    if path.hasPrefix("/") { return path }
+    return FileManager.default.currentDirectoryPath + "/" + path
+}

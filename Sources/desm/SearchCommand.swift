@@ -1,0 +1,110 @@
+import ArgumentParser
+import DesmIndex
+import DesmText
+import Foundation
+
+/// `desm search`: ranks an index's documents for one query.
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Rank an index's documents for a query with DESM, BM25 or their mixture.",
+        discussion: """
+        Prints rank, score, docno and a snippet of the top documents. DESM scores are \
+        (1/|Q|) Σ_q cos(q, D̄): query words outside the model's vocabulary are skipped and \
+        reported; a query with no known word gets an empty DESM result (the mixture falls \
+        back to BM25 alone). --explain adds, under each hit, every query word's cosine with \
+        the document's centroid and its share of the score, and every BM25 term's score.
+
+        Examples:
+          desm search scifact.idx "vitamin d deficiency and covid" --scorer mixture --norm minmax --alpha 0.5
+          desm search scifact.idx "cancer stem cells" --scorer in-out --rerank 100 -k 5 --explain
+          desm search scifact.idx "cancer stem cells" --scorer bm25 --json
+        """
+    )
+
+    @Argument(help: "Index directory written by `desm index`.")
+    var index: String
+
+    @Argument(help: "Query text (analysed like the documents).")
+    var query: String
+
+    @OptionGroup var ranking: RankingArguments
+
+    @Option(name: .short, help: "Number of documents to show.")
+    var k: Int = 10
+
+    @Flag(name: .long, help: "Show each query word's cosine (DESM) and each term's BM25 score per hit.")
+    var explain = false
+
+    @Flag(name: .long, help: "Print one JSON object instead of text.")
+    var json = false
+
+    func validate() throws {
+        guard k >= 1 else { throw ValidationError("-k must be at least 1") }
+    }
+
+    struct JSONHit: Codable {
+        var rank: Int
+        var docno: String
+        var score: Double
+        var snippet: String
+        var desm: [JSONWord]?
+        var bm25: [JSONTerm]?
+    }
+    struct JSONWord: Codable { var word: String; var cosine: Double; var contribution: Double }
+    struct JSONTerm: Codable { var term: String; var queryCount: Int; var tf: Int; var idf: Double; var score: Double }
+    struct JSONResult: Codable {
+        var query: String
+        var tag: String
+        var skippedWords: [String]
+        var unknownTerms: [String]
+        var notes: [String]
+        var hits: [JSONHit]
+    }
+
+    func run() throws {
+        let ranker = try ranking.openRanker(index: index)
+        let options = ranking.options
+        let result = try ranker.rank(query, options: options, k: k)
+        var hits: [JSONHit] = []
+        for (i, h) in result.hits.enumerated() {
+            var hit = JSONHit(rank: i + 1, docno: try ranker.index.docno(h.doc), score: h.score,
+                              snippet: try ranker.index.snippet(h.doc))
+            if explain {
+                let e = try ranker.explain(query, doc: h.doc, options: options)
+                if options.scorer != .bm25 {
+                    hit.desm = e.desm.map { JSONWord(word: $0.word, cosine: $0.cosine, contribution: $0.contribution) }
+                }
+                if options.scorer == .bm25 || options.rerank != nil || { if case .mixture = options.scorer { return true }; return false }() {
+                    hit.bm25 = e.bm25.map { JSONTerm(term: $0.term, queryCount: $0.queryCount, tf: $0.tf, idf: $0.idf, score: $0.score) }
+                }
+            }
+            hits.append(hit)
+        }
+        if json {
+            let r = JSONResult(query: query, tag: options.tag, skippedWords: result.query.skippedWords,
+                               unknownTerms: result.query.unknownTerms, notes: result.notes, hits: hits)
+            let e = JSONEncoder()
+            e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try e.encode(r), as: UTF8.self))
+            return
+        }
+        for note in result.notes { printError("note: \(note)") }
+        if hits.isEmpty { print("no documents (\(options.tag))"); return }
+        print("# \(options.tag)")
+        for h in hits {
+            print(String(format: "%3d  %10.6f  ", h.rank, h.score) + h.docno + "  " + h.snippet)
+            if let words = h.desm {
+                for w in words {
+                    print("       " + String(format: "cos %+.4f  share %+.4f  ", w.cosine, w.contribution) + w.word)
+                }
+            }
+            if let terms = h.bm25 {
+                for t in terms {
+                    print("       " + String(format: "bm25 %8.4f  tf %3d  idf %.3f  ", t.score, t.tf, t.idf) + t.term
+                          + (t.queryCount > 1 ? " ×\(t.queryCount)" : ""))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import DesmIndex
+import DesmText
+import DesmTestSupport
+import DesmWord2Vec
+import Foundation
+
+/// A small deterministic generator (SplitMix64) so that tests are reproducible.
+struct SplitMix {
+    var state: UInt64
+    init(_ seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    mutating func gaussian() -> Double {
+        let u = max(uniform(), 1e-12), v = uniform()
+        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
+    }
+}
+
+/// A model over `words` with random IN and OUT rows (dimension 19 by default: not a multiple
+/// of the SIMD width, so the kernels' tails are exercised).
+func makeModel(words: [String] = fixtureWords, dim: Int = 19, seed: UInt64 = 7,
+               zeroOut: Set<String> = []) -> EmbeddingModel {
+    var rng = SplitMix(seed)
+    let vocab = Vocabulary(words: words, counts: words.indices.map { Int64(1000 - $0) })
+    var inV = [Float](), outV = [Float]()
+    for w in words {
+        for _ in 0..<dim { inV.append(Float(rng.gaussian())) }
+        for _ in 0..<dim { outV.append(zeroOut.contains(w) ? 0 : Float(rng.gaussian())) }
+    }
+    return EmbeddingModel(vocabulary: vocab, dim: dim,
+                          input: FloatMatrix(rows: words.count, cols: dim, values: inV),
+                          output: FloatMatrix(rows: words.count, cols: dim, values: outV))
+}
+
+let fixtureWords = ["apple", "banana", "cherry", "date", "elder", "fig", "grape", "honey", "iris", "jade",
+                    "kiwi", "lemon", "mango", "nut", "olive", "pear", "quince", "rose", "sage", "thyme",
+                    "running", "runs", "runner", "the", "of"]
+
+/// Random documents over the fixture words plus some words outside the vocabulary.
+func makeDocuments(count: Int, seed: UInt64 = 11) -> [Document] {
+    var rng = SplitMix(seed)
+    let extra = ["zyzzyva", "qwerty", "xylo"]
+    return (0..<count).map { i in
+        let len = 1 + rng.below(30)
+        let span = 3 + rng.below(fixtureWords.count - 3)
+        let words = (0..<len).map { _ -> String in
+            rng.below(10) == 0 ? extra[rng.below(extra.count)] : fixtureWords[rng.below(span)]
+        }
+        return Document(id: "d\(i)", title: i % 3 == 0 ? "Title \(words[0])" : "", text: words.joined(separator: " "))
+    }
+}
+
+/// A fresh temporary directory and an index path inside it (not created).
+func temporaryIndexPath(_ label: String = "idx") -> (dir: String, index: String) {
+    let dir = makeTemporaryDirectory("desm-index-test")
+    return (dir, dir + "/" + label)
+}
+
+/// Builds an index of `docs` with `model` and opens it.
+func buildIndex(_ docs: [Document], model: EmbeddingModel, threads: Int = 2, batch: Int = 7) throws -> (DocumentIndex, String) {
+    let (dir, path) = temporaryIndexPath()
+    let builder = try IndexBuilder(model: model, options: IndexBuildOptions(threads: threads, batchSize: batch))
+    try builder.build(documents: docs, to: path)
+    return (try DocumentIndex(path: path), dir)
+}
+
+/// Float64 unit vector of a model row.
+func unitRow(_ m: FloatMatrix, _ id: Int) -> [Double] {
+    let r = m.row(id).map(Double.init)
+    let n = r.reduce(0) { $0 + $1 * $1 }.squareRoot()
+    return r.map { $0 / n }
+}
+
+func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
+func norm(_ a: [Double]) -> Double { dot(a, a).squareRoot() }

@@ -1,0 +1,92 @@
+import DesmIndex
+import DesmTestSupport
+import DesmText
+import DesmWord2Vec
+import Foundation
+import XCTest
+
+/// `desm index` and `desm search` end to end (skipped when the executable is not built).
+final class IndexCLITests: XCTestCase {
+    var dir = ""
+    override func setUp() { dir = makeTemporaryDirectory("desm-index-cli") }
+    override func tearDown() { removeTree(dir) }
+
+    func requireExecutable() throws {
+        guard FileManager.default.isExecutableFile(atPath: desmExecutable) else {
+            throw XCTSkip("desm executable not built (run `swift build` first)")
+        }
+    }
+
+    func writeFixture() throws -> (collection: String, model: String) {
+        let model = makeModel()
+        let modelPath = dir + "/m.model"
+        try model.save(to: modelPath)
+        let docs = makeDocuments(count: 50) + [Document(id: "only-unknown", text: "qwerty zyzzyva")]
+        var lines = ""
+        for d in docs {
+            let obj: [String: String] = ["_id": d.id, "title": d.title, "text": d.text]
+            lines += String(decoding: try JSONSerialization.data(withJSONObject: obj), as: UTF8.self) + "\n"
+        }
+        let collection = dir + "/c.jsonl"
+        try lines.write(toFile: collection, atomically: true, encoding: .utf8)
+        return (collection, modelPath)
+    }
+
+    func testIndexThenSearchWithEveryScorer() throws {
+        try requireExecutable()
+        let (collection, model) = try writeFixture()
+        let index = dir + "/idx"
+        let r = try runDesm(["index", "--collection", collection, "--model", model, "--out", index, "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("documents\t51"), r.stdout)
+        XCTAssertTrue(r.stderr.contains("1 documents have no word"), r.stderr)
+        for scorer in ["in-out", "in-in", "out-out", "out-in", "bm25", "mixture"] {
+            let s = try runDesm(["search", index, "apple banana", "--scorer", scorer, "-k", "3", "--explain"])
+            XCTAssertEqual(s.status, 0, s.stderr)
+            XCTAssertEqual(s.stdout.split(separator: "\n").filter { $0.hasPrefix("  1  ") || $0.hasPrefix("  2  ") || $0.hasPrefix("  3  ") }.count, 3, s.stdout)
+            XCTAssertTrue(s.stdout.contains(scorer == "bm25" ? "bm25 " : "cos "), s.stdout)
+        }
+        let j = try runDesm(["search", index, "apple blorp", "--json", "-k", "2", "--rerank", "10"])
+        XCTAssertEqual(j.status, 0, j.stderr)
+        let obj = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual((obj?["hits"] as? [Any])?.count, 2)
+        XCTAssertEqual(obj?["skippedWords"] as? [String], ["blorp"])
+        // Only unknown words: a note, an empty result, exit 0.
+        let u = try runDesm(["search", index, "blorp"])
+        XCTAssertEqual(u.status, 0)
+        XCTAssertTrue(u.stderr.contains("note: no query word"), u.stderr)
+        XCTAssertTrue(u.stdout.contains("no documents"), u.stdout)
+    }
+
+    func testErrorsAreOneLineWithThePlace() throws {
+        try requireExecutable()
+        let (collection, model) = try writeFixture()
+        let index = dir + "/idx"
+        XCTAssertEqual(try runDesm(["index", "--collection", collection, "--model", model, "--out", index, "--quiet"]).status, 0)
+        // Another model: clear error naming the index.
+        let other = dir + "/other.model"
+        try makeModel(seed: 99).save(to: other)
+        let e = try runDesm(["search", index, "apple", "--model", other])
+        XCTAssertEqual(e.status, 1)
+        XCTAssertTrue(e.stderr.hasPrefix("desm: error: \(index): the index was built with another model"), e.stderr)
+        XCTAssertEqual(e.stderr.split(separator: "\n").count, 1)
+        // Truncated index file.
+        let p = index + "/" + IndexFiles.centroidsOut
+        XCTAssertEqual(truncate(p, 100), 0)
+        let t = try runDesm(["search", index, "apple"])
+        XCTAssertEqual(t.status, 1)
+        XCTAssertTrue(t.stderr.hasPrefix("desm: error: \(p): "), t.stderr)
+        // Empty collection.
+        let empty = dir + "/empty.jsonl"
+        try "".write(toFile: empty, atomically: true, encoding: .utf8)
+        let c = try runDesm(["index", "--collection", empty, "--model", model, "--out", dir + "/e", "--quiet"])
+        XCTAssertEqual(c.status, 1)
+        XCTAssertTrue(c.stderr.contains("collection has no documents"), c.stderr)
+        // Help exists for both verbs.
+        for verb in ["index", "search"] {
+            let h = try runDesm([verb, "--help"])
+            XCTAssertEqual(h.status, 0)
+            XCTAssertTrue(h.stdout.contains("Example"), h.stdout)
+        }
+    }
+}

@@ -1,0 +1,170 @@
+import DesmIndex
+import DesmTestSupport
+import DesmText
+import DesmWord2Vec
+import XCTest
+
+/// Every score the ranker produces is recomputed here from first principles in float64.
+final class ScoreExactnessTests: XCTestCase {
+    var dirs: [String] = []
+    override func tearDown() { for d in dirs { removeTree(d) } }
+
+    /// DESM(Q, D) = (1/|Q|) Σ_q cos(q, D̄), D̄ = mean of the document's unit word vectors.
+    func directDESM(_ query: String, _ doc: Document, model: EmbeddingModel, variant: DesmVariant) -> Double? {
+        let analyzer = Analyzer(model.analyzer.embedding)
+        let qm = variant.querySpace == .input ? model.input : model.output!
+        let dm = variant.documentSpace == .input ? model.input : model.output!
+        let dIDs = analyzer.tokens(doc.fullText).compactMap { model.vocabulary.id($0) }
+        let qIDs = analyzer.tokens(query).compactMap { model.vocabulary.id($0) }
+        guard !qIDs.isEmpty else { return nil }
+        guard !dIDs.isEmpty else { return 0 }
+        var centroid = [Double](repeating: 0, count: model.dim)
+        for id in dIDs { for (i, x) in unitRow(dm, id).enumerated() { centroid[i] += x / Double(dIDs.count) } }
+        var s = 0.0
+        for id in qIDs { s += dot(unitRow(qm, id), centroid) / norm(centroid) }
+        return s / Double(qIDs.count)
+    }
+
+    func testDESMMatchesDirectComputationForAllVariants() throws {
+        let model = makeModel()
+        let docs = makeDocuments(count: 60)
+        let (index, dir) = try buildIndex(docs, model: model); dirs.append(dir)
+        let ranker = try Ranker(index: index, model: model)
+        var rng = SplitMix(99)
+        for _ in 0..<12 {
+            let len = 1 + rng.below(5)
+            let query = (0..<len).map { _ in rng.below(6) == 0 ? "unknownword" : fixtureWords[rng.below(fixtureWords.count)] }
+                .joined(separator: " ")
+            for variant in DesmVariant.allCases {
+                let ranking = try ranker.rank(query, options: RankingOptions(scorer: .desm(variant)), k: docs.count)
+                XCTAssertEqual(ranking.hits.count, docs.count)
+                for hit in ranking.hits {
+                    let expected = try XCTUnwrap(directDESM(query, docs[hit.doc], model: model, variant: variant))
+                    XCTAssertEqual(hit.score, expected, accuracy: 1e-5, "\(variant) \(query) doc \(hit.doc)")
+                }
+                // Batched (matrix–matrix) and single (matrix–vector) agree.
+                let batch = try ranker.rankBatch([query, "apple pear", query], options: RankingOptions(scorer: .desm(variant)), k: 10)
+                XCTAssertEqual(batch[0].hits.map(\.doc), Array(ranking.hits.prefix(10)).map(\.doc))
+                XCTAssertEqual(batch[2].hits.map(\.doc), batch[0].hits.map(\.doc))
+                for (a, b) in zip(batch[0].hits, ranking.hits) { XCTAssertEqual(a.score, b.score, accuracy: 1e-6) }
+            }
+        }
+    }
+
+    func testBatchedDESMOnManyDocumentsMatchesSingleQueries() throws {
+        // Enough documents for several blocks and both threads, and queries not a multiple of 4.
+        let model = makeModel(dim: 37)
+        let docs = makeDocuments(count: 1500, seed: 5)
+        let (index, dir) = try buildIndex(docs, model: model, batch: 100); dirs.append(dir)
+        let ranker = try Ranker(index: index, model: model)
+        let queries = ["apple banana", "cherry", "grape grape fig", "the of", "lemon mango nut", "zzz", "rose"]
+        let batch = try ranker.rankBatch(queries, options: RankingOptions(scorer: .desm(.inOut)), k: 25)
+        for (i, q) in queries.enumerated() {
+            let single = try ranker.rank(q, options: RankingOptions(scorer: .desm(.inOut)), k: 25)
+            XCTAssertEqual(batch[i].hits.map(\.doc), single.hits.map(\.doc), q)
+        }
+        XCTAssertTrue(batch[5].hits.isEmpty)
+    }
+
+    /// Lucene/Anserini BM25 from the collection statistics, in float64.
+    func directBM25(_ query: String, docs: [Document], k1: Double, b: Double) -> [Int: Double] {
+        let analyzer = Analyzer(AnalyzerSettings.standard.bm25)
+        let docTerms = docs.map { analyzer.tokens($0.fullText) }
+        let n = Double(docs.count)
+        let avg = Double(docTerms.reduce(0) { $0 + $1.count }) / n
+        var df: [String: Int] = [:]
+        for t in docTerms { for term in Set(t) { df[term, default: 0] += 1 } }
+        var qcount: [String: Int] = [:]
+        for t in analyzer.tokens(query) { qcount[t, default: 0] += 1 }
+        var out: [Int: Double] = [:]
+        for (i, terms) in docTerms.enumerated() {
+            var s = 0.0
+            var matched = false
+            for (term, c) in qcount {
+                let tf = Double(terms.filter { $0 == term }.count)
+                guard tf > 0, let d = df[term] else { continue }
+                matched = true
+                let idf = log(1 + (n - Double(d) + 0.5) / (Double(d) + 0.5))
+                s += Double(c) * idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * Double(terms.count) / avg))
+            }
+            if matched { out[i] = s }
+        }
+        return out
+    }
+
+    func testBM25MatchesDirectComputation() throws {
+        let model = makeModel()
+        let docs = makeDocuments(count: 80, seed: 3)
+        let (index, dir) = try buildIndex(docs, model: model); dirs.append(dir)
+        let ranker = try Ranker(index: index, model: model)
+        for (k1, b) in [(0.9, 0.4), (1.2, 0.75), (0.0, 0.0), (2.0, 1.0)] {
+            for query in ["apple", "banana cherry", "grape grape honey the", "zyzzyva apple", "runner runs"] {
+                let options = RankingOptions(scorer: .bm25, bm25: BM25Parameters(k1: k1, b: b))
+                let hits = try ranker.rank(query, options: options, k: docs.count).hits
+                let expected = directBM25(query, docs: docs, k1: k1, b: b)
+                XCTAssertEqual(hits.count, expected.count, query)
+                for h in hits {
+                    let e = try XCTUnwrap(expected[h.doc])
+                    XCTAssertEqual(h.score, e, accuracy: 1e-5 * max(1, e), "\(query) k1=\(k1) b=\(b)")
+                    XCTAssertGreaterThanOrEqual(h.score, 0)
+                }
+                // The explanation's per-term scores add up to the ranked score.
+                if let top = hits.first {
+                    let e = try ranker.explain(query, doc: top.doc, options: options)
+                    XCTAssertEqual(try XCTUnwrap(e.bm25Score), top.score, accuracy: 1e-4 * max(1, top.score))
+                }
+            }
+        }
+    }
+
+    func testBM25PropertiesOverRandomParameters() {
+        var rng = SplitMix(4)
+        for _ in 0..<2000 {
+            let p = BM25Parameters(k1: rng.uniform() * 3, b: rng.uniform())
+            let n = 1 + rng.below(100_000)
+            let df = 1 + rng.below(n)
+            let idf = BM25Parameters.idf(documents: n, documentFrequency: df)
+            XCTAssertGreaterThan(idf, 0)
+            let avg = 1 + rng.uniform() * 200
+            let dl = 1 + Double(rng.below(500))
+            let tf = 1 + Double(rng.below(50))
+            let s = p.termScore(tf: tf, documentLength: dl, averageLength: avg, idf: idf)
+            XCTAssertGreaterThanOrEqual(s, 0)
+            // Does not fall as tf rises, nor as the document gets shorter.
+            XCTAssertGreaterThanOrEqual(p.termScore(tf: tf + 1, documentLength: dl, averageLength: avg, idf: idf), s)
+            XCTAssertGreaterThanOrEqual(p.termScore(tf: tf, documentLength: max(dl - 1, 1), averageLength: avg, idf: idf), s)
+            // Rarer terms weigh more.
+            if df > 1 { XCTAssertGreaterThan(BM25Parameters.idf(documents: n, documentFrequency: df - 1), idf) }
+        }
+    }
+
+    func testOneWordQueryAgainstDocumentOfThatWordScoresOneInIn() throws {
+        let model = makeModel()
+        let docs = [Document(id: "a", text: "mango mango mango"), Document(id: "b", text: "mango kiwi"),
+                    Document(id: "c", text: "pear")]
+        let (index, dir) = try buildIndex(docs, model: model); dirs.append(dir)
+        let ranker = try Ranker(index: index, model: model)
+        let hits = try ranker.rank("mango", options: RankingOptions(scorer: .desm(.inIn)), k: 3).hits
+        XCTAssertEqual(hits.first?.doc, 0)
+        XCTAssertEqual(try XCTUnwrap(hits.first?.score), 1, accuracy: 1e-6)
+        XCTAssertLessThan(hits[1].score, 1 - 1e-4)
+    }
+
+    func testDocumentOfExactlyTheQueryWordsAttainsTheMaximumInIn() throws {
+        let model = makeModel()
+        let query = "apple apple fig honey"
+        var docs = makeDocuments(count: 200, seed: 21)
+        docs.append(Document(id: "exact", text: "honey fig apple apple"))
+        let (index, dir) = try buildIndex(docs, model: model); dirs.append(dir)
+        let ranker = try Ranker(index: index, model: model)
+        let hits = try ranker.rank(query, options: RankingOptions(scorer: .desm(.inIn)), k: docs.count).hits
+        // ‖mean of the unit query vectors‖ in float64.
+        let ids = ["apple", "apple", "fig", "honey"].map { model.vocabulary.id($0)! }
+        var mean = [Double](repeating: 0, count: model.dim)
+        for id in ids { for (i, x) in unitRow(model.input, id).enumerated() { mean[i] += x / 4 } }
+        let bound = norm(mean)
+        XCTAssertEqual(try index.docno(hits[0].doc), "exact")
+        XCTAssertEqual(hits[0].score, bound, accuracy: 1e-5)
+        for h in hits { XCTAssertLessThanOrEqual(h.score, bound + 1e-5) }
+    }
+}
