@@ -47,10 +47,12 @@ public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePo
 struct Replay {
     static func main() {
         let args = Array(CommandLine.arguments.dropFirst())
+        if args.count == 3, args[0] == "--read" { exit(readMain(args[1], args[2])) }
         guard args.count >= 2, let target = fuzzTargets[args[0]] else {
             fputs("""
                 usage: desm-fuzz TARGET FILE...        replay inputs (prints the outcome of each)
                        desm-fuzz TARGET --seeds DIR    write TARGET's seed corpus into DIR
+                       desm-fuzz --read READER PATH    run one reader on PATH, print the outcome
                 targets: \(fuzzTargets.keys.sorted().joined(separator: ", "))
 
                 """, stderr)

@@ -1,0 +1,63 @@
+// Hostile inputs that crash or are wrongly accepted by code outside this part of the
+// project (reported to its owners). Each fails until the reader is fixed; the bad-input
+// tables hold every case that already ends correctly.
+import DesmTestSupport
+import DesmText
+import Foundation
+import XCTest
+
+final class KnownBugTests: XCTestCase {
+    /// VectorFiles.swift readBinary reserves `header.count` words and allocates a
+    /// `header.count × dim` matrix before reading a single vector: a 40-byte file whose
+    /// header announces 10^12 vectors aborts the process (allocation failure). Found by the
+    /// `vectors` fuzz target (crash-394b8362…, header "888888888888888883 8").
+    func testBinaryVectorsWithLyingCountEndInAnError() throws {
+        var b = Array("1000000000000 3\nthe ".utf8)
+        for x: Float in [0.1, 0.2, 0.3] { withUnsafeBytes(of: x.bitPattern.littleEndian) { b += $0 } }
+        b.append(0x0A)
+        try runHostileCases([
+            HostileCase(reader: "vectors", name: "binary header lies: 10^12 vectors", make: file(b), outcome: .offset, contains: ["truncated"]),
+            HostileCase(reader: "vectors", name: "fuzz finding 394b8362", make: file(Array("888888888888888883 8\ncat 0'cat 0'".utf8) + randomBytes(100, seed: 1)),
+                        outcome: .named),
+        ])
+    }
+
+    /// VectorFiles.swift readVectors computes `4 * dim + 64 + 40 * dim` for format detection:
+    /// a header `1 9223372036854775807` overflows Int and traps.
+    func testVectorHeaderWithHugeDimEndsInAnError() throws {
+        try runHostileCases([
+            HostileCase(reader: "vectors", name: "text huge dim", make: file("1 9223372036854775807\nthe 1 2 3\n"), outcome: .named),
+            HostileCase(reader: "vectors", name: "text dim 2^60", make: file("1 1152921504606846976\nthe 1 2 3\n"), outcome: .named),
+        ])
+    }
+
+    /// ModelFile.swift takes syn1Rows from the header unchecked, and MappedFile.swift:74
+    /// (`FloatMatrix(mapped:)`) computes `offset + rows * cols * 4`: a model whose flags say
+    /// "syn1 present" with 2^59 syn1 rows (checksums valid) traps on the overflow instead of
+    /// failing with "does not fit in the file".
+    func testModelWithHugeSyn1RowCountEndsInAnError() throws {
+        let m = try tinyModelBytes()
+        let inOffset = Int(getLE(m, 56, UInt64.self))
+        var b = m
+        putLE(&b, 12, UInt32(3))
+        putLE(&b, 32, UInt64(1) << 59)
+        putLE(&b, 72, UInt64(inOffset))
+        fixModelChecksums(&b)
+        try runHostileCases([HostileCase(reader: "model", name: "syn1 flag with 2^59 rows", make: file(b), outcome: .offset)])
+    }
+
+    /// ModelFile.swift:169 checks `vocabulary.count == v` to catch duplicate words, but
+    /// `Vocabulary.count` is `words.count`, which keeps duplicates: a model whose vocabulary
+    /// holds "cat" twice (checksums valid) loads, and the second "cat" is unreachable.
+    func testModelWithDuplicateWordsIsRefused() throws {
+        let m = try tinyModelBytes()
+        let vocabOffset = Int(getLE(m, 40, UInt64.self))
+        let v = Int(getLE(m, 24, UInt64.self))
+        var b = m
+        // Words "cat" (0..<3) and "cats" (3..<7): end the second word at 6, so it reads "cat"
+        // and the third word takes the "s".
+        putLE(&b, vocabOffset + v * 8 + 16, UInt64(6))
+        fixModelChecksums(&b)
+        try runHostileCases([HostileCase(reader: "model", name: "duplicate words", make: file(b), outcome: .offset, contains: ["duplicate"])])
+    }
+}
