@@ -43,7 +43,8 @@ let package = Package(
             "DesmText", "DesmWord2Vec", "DesmIndex", "DesmEval",
         ], path: "Sources/DesmFuzz"),
         .target(name: "DesmTestSupport", path: "Tests/Support"),
-        .testTarget(name: "DesmTextTests", dependencies: ["DesmText", "DesmTestSupport"]),
+        .testTarget(name: "DesmTextTests", dependencies: ["DesmText", "DesmTestSupport"],
+                    exclude: ["Fixtures"]), // read through packageRoot
         .testTarget(name: "DesmWord2VecTests", dependencies: ["DesmWord2Vec", "DesmTestSupport"]),
         .testTarget(name: "DesmIndexTests", dependencies: ["DesmIndex", "DesmTestSupport"]),
         .testTarget(name: "DesmEvalTests", dependencies: ["DesmEval", "DesmTestSupport"]),

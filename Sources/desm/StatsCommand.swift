@@ -5,7 +5,7 @@ import DesmText
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Read a collection (any supported format, plain or gzip) and count its documents and tokens.",
+        abstract: "Read a collection or a training corpus (plain or gzip) and count its documents, tokens and terms.",
         discussion: """
         Formats: BEIR JSONL ({"_id","title","text"} per line), TSV (id<TAB>text or \
         id<TAB>title<TAB>text, optional header), TREC SGML (<DOC><DOCNO>..</DOCNO>..<TEXT>..</TEXT></DOC>) \
@@ -15,13 +15,28 @@ struct StatsCommand: ParsableCommand {
 
         Output (tab-separated): the files read with their formats, documents, tokens of the \
         embedding analysis (unstemmed, no stopwords) and of the BM25 analysis (stopwords removed, \
-        Porter-stemmed), distinct terms of each, and mean document length. With --timing, the \
-        analyzer's speed (tokens/s) measured on the collection held in memory.
+        Porter-stemmed), distinct terms of each, mean document length and seconds taken. \
+        With --timing: reading alone (documents/s, MB/s of text) and each analyzer alone \
+        (tokens/s) on the documents held in memory.
+
+        With --corpus instead of --collection, a plain training corpus (one sentence per line, \
+        e.g. text8) is streamed as the trainer reads it: tokens, sentences (non-empty lines), \
+        distinct words; with --timing, the stream's own speed.
+
+        Examples:
+          desm stats --collection data/scifact/corpus.jsonl
+          desm stats --collection trec-disks/ --format trec --timing
+          desm stats --corpus text8.gz
         """
     )
 
     @Option(name: .long, help: "Collection file or directory.")
-    var collection: String
+    var collection: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "A training corpus instead (plain text, one sentence per line, e.g. text8; plain or gzip).",
+        discussion: "Reports the tokens and sentences the trainer would see (embedding analysis)."))
+    var corpus: String?
 
     @Option(name: .long, help: "Force the format: jsonl, tsv, trec or smart (default: detected per file).")
     var format: CollectionFormat?
@@ -32,12 +47,19 @@ struct StatsCommand: ParsableCommand {
     @Flag(name: .long, help: "No progress display.")
     var quiet = false
 
+    func validate() throws {
+        if (collection == nil) == (corpus == nil) {
+            throw ValidationError("give exactly one of --collection and --corpus")
+        }
+    }
+
     func run() throws {
         Interrupt.install()
-        let reader = try CollectionReader(path: collection, format: format)
+        if let corpus { return try corpusStats(corpus) }
+        let reader = try CollectionReader(path: collection!, format: format)
         let embedding = Analyzer(.embedding)
         let bm25 = Analyzer(.bm25)
-        let progress = ProgressReporter(label: "reading", unit: "docs", quiet: quiet)
+        let progress = ProgressReporter(label: "reading", unit: "%", quiet: quiet)
         var embeddingTokens = 0, bm25Tokens = 0
         var embeddingTerms = Set<String>(), bm25Terms = Set<String>()
         var texts: [String] = []
@@ -47,7 +69,9 @@ struct StatsCommand: ParsableCommand {
             embedding.forEachToken(text) { embeddingTokens += 1; embeddingTerms.insert($0) }
             bm25.forEachToken(text) { bm25Tokens += 1; bm25Terms.insert($0) }
             if timing { texts.append(text) }
-            progress.update(done: Double(reader.count), total: nil)
+            if reader.count % 256 == 0 {
+                progress.update(done: reader.fractionDone * 100, total: 100, extra: "\(reader.count) documents")
+            }
             if reader.count % 1024 == 0 { try Interrupt.check("stats") }
         }
         let seconds = monotonicSeconds() - start
@@ -62,6 +86,15 @@ struct StatsCommand: ParsableCommand {
         print("mean_doc_tokens\t\(formatFixed(Double(embeddingTokens) / Double(max(reader.count, 1)), 1))")
         print("seconds\t\(formatFixed(seconds, 2))")
         if timing {
+            // Reading alone (decompression + parsing), without analysis.
+            let again = try CollectionReader(path: collection!, format: format)
+            var bytes = 0
+            let t0 = monotonicSeconds()
+            while let d = try again.next() { bytes += d.title.utf8.count + d.text.utf8.count }
+            let dt = max(monotonicSeconds() - t0, 1e-9)
+            print("read_seconds\t\(formatFixed(dt, 2))")
+            print("read_documents_per_second\t\(Int(Double(again.count) / dt))")
+            print("read_text_megabytes_per_second\t\(formatFixed(Double(bytes) / dt / 1e6, 1))")
             for (name, analyzer) in [("embedding", embedding), ("bm25", bm25)] {
                 var n = 0
                 let t0 = monotonicSeconds()
@@ -69,6 +102,49 @@ struct StatsCommand: ParsableCommand {
                 let dt = max(monotonicSeconds() - t0, 1e-9)
                 print("\(name)_tokens_per_second\t\(Int(Double(n) / dt))")
             }
+        }
+    }
+}
+
+extension StatsCommand {
+    func corpusStats(_ path: String) throws {
+        let stream = try CorpusTokenStream(path: path, analyzer: Analyzer(.embedding))
+        let progress = ProgressReporter(label: "reading", unit: "MB", quiet: quiet)
+        var tokens = 0, sentences = 0
+        var words = Set<String>()
+        let start = monotonicSeconds()
+        while let item = try stream.next() {
+            switch item {
+            case .token(let w):
+                tokens += 1
+                words.insert(w)
+                if tokens & 0xFFFFF == 0 {
+                    progress.update(done: Double(stream.fileOffset), total: stream.fileSize.map(Double.init))
+                    try Interrupt.check("stats")
+                }
+            case .sentenceEnd:
+                sentences += 1
+            }
+        }
+        let seconds = monotonicSeconds() - start
+        progress.finish()
+        if let note = stream.invalidUTF8.note(path: path) { printError("note: \(note)") }
+        if stream.skippedPieces > 0 {
+            printError("note: \(path): \(stream.skippedPieces) pieces longer than \(stream.maxPieceBytes) bytes skipped")
+        }
+        print("tokens\t\(tokens)")
+        print("sentences\t\(sentences)")
+        print("terms\t\(words.count)")
+        print("seconds\t\(formatFixed(seconds, 2))")
+        if timing {
+            // The stream alone (inflate + analysis), without counting distinct words.
+            let again = try CorpusTokenStream(path: path, analyzer: Analyzer(.embedding))
+            var n = 0
+            let t0 = monotonicSeconds()
+            while let item = try again.next() { if case .token = item { n += 1 } }
+            let dt = max(monotonicSeconds() - t0, 1e-9)
+            print("stream_seconds\t\(formatFixed(dt, 2))")
+            print("stream_tokens_per_second\t\(Int(Double(n) / dt))")
         }
     }
 }

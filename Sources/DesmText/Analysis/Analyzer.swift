@@ -27,6 +27,7 @@ import Foundation
 public final class Analyzer: @unchecked Sendable {
     public let config: AnalyzerConfig
     private let stopwords: Set<String>
+    private let asciiStopwords: StopwordTable
     private let porter: Bool
     private let lowercase: Bool
     private let maxLength: Int
@@ -48,6 +49,14 @@ public final class Analyzer: @unchecked Sendable {
                 return config.lowercase ? n.lowercased().precomposedStringWithCanonicalMapping : n
             })
         }
+        asciiStopwords = StopwordTable(stopwords)
+    }
+
+    /// True when `token` (an output of an analyzer with the same lowercasing, i.e. already
+    /// lowercased and NFC) is one of this analyzer's stopwords. Custom lists are compared
+    /// after the same lowercasing and NFC as tokens.
+    public func isStopword(_ token: String) -> Bool {
+        stopwords.contains(token)
     }
 
     /// The tokens of `text`, in order.
@@ -79,6 +88,11 @@ public final class Analyzer: @unchecked Sendable {
         let capacity: Int
         var length = 0
         var nonASCII = false
+        /// A scalar at or above U+0300 (marks, Greek, CJK, ...) or with a multi-scalar
+        /// lowercase: the token needs Foundation's lowercasing and NFC.
+        var complex = false
+        /// Scalars appended (exact when not `complex`).
+        var scalars = 0
         var overlong = false
 
         init(scratch: UnsafeMutablePointer<UInt8>, capacity: Int) {
@@ -88,6 +102,18 @@ public final class Analyzer: @unchecked Sendable {
 
         @inline(__always) mutating func append(_ b: UInt8) {
             if length < capacity { scratch[length] = b; length += 1 } else { overlong = true }
+            scalars += 1
+        }
+
+        /// Appends a scalar below U+0800 as UTF-8 (two bytes when non-ASCII).
+        @inline(__always) mutating func appendTwoByte(_ v: UInt32) {
+            if length + 2 <= capacity {
+                scratch[length] = UInt8(0xC0 | v >> 6)
+                scratch[length + 1] = UInt8(0x80 | v & 0x3F)
+                length += 2
+            } else { overlong = true }
+            scalars += 1
+            nonASCII = true
         }
 
         @inline(__always) mutating func append(_ p: UnsafePointer<UInt8>, _ n: Int) {
@@ -121,6 +147,22 @@ public final class Analyzer: @unchecked Sendable {
                 continue
             }
             let (s, w) = decodeScalar(p, n, i)
+            if s < 0x300 {
+                // Latin-1 and Latin Extended: class and lowercase from a table, no NFC needed.
+                let entry = latinTable[Int(s) - 0x80]
+                if entry == 0 {
+                    if st.length > 0 { emit(&st, body) }
+                } else if entry == UInt32.max || !lower {
+                    st.append(p + i, w); st.nonASCII = true; st.scalars += 1
+                    if entry == UInt32.max && lower { st.complex = true }
+                } else if entry < 0x80 {
+                    st.append(UInt8(entry)); st.nonASCII = true
+                } else {
+                    st.appendTwoByte(entry)
+                }
+                i += w
+                continue
+            }
             if s == 0x2019 {
                 i = apostrophe(p, n, at: i, width: w, &st, body)
                 continue
@@ -128,12 +170,12 @@ public final class Analyzer: @unchecked Sendable {
             switch classify(s) {
             case .ideograph:
                 emit(&st, body)
-                st.append(p + i, w); st.nonASCII = true
+                st.append(p + i, w); st.nonASCII = true; st.complex = true
                 emit(&st, body)
             case .word:
-                st.append(p + i, w); st.nonASCII = true
+                st.append(p + i, w); st.nonASCII = true; st.complex = true
             case .mark:
-                if st.length > 0 { st.append(p + i, w); st.nonASCII = true }
+                if st.length > 0 { st.append(p + i, w); st.nonASCII = true; st.complex = true }
             case .separator:
                 if st.length > 0 { emit(&st, body) }
             }
@@ -161,15 +203,22 @@ public final class Analyzer: @unchecked Sendable {
     @inline(__always)
     private func emit(_ st: inout TokenState, _ body: (String) -> Void) {
         guard st.length > 0 else { return }
-        defer { st.length = 0; st.nonASCII = false; st.overlong = false }
+        defer { st.length = 0; st.nonASCII = false; st.complex = false; st.scalars = 0; st.overlong = false }
         if st.overlong { return }
-        if !st.nonASCII {
-            if st.length > maxLength { return }
+        if st.nonASCII && !st.complex {
+            // Already lowercased scalar by scalar, and NFC (nothing below U+0300 composes).
+            if st.scalars > maxLength { return }
             if !stopwords.isEmpty {
                 let word = String(decoding: UnsafeBufferPointer(start: st.scratch, count: st.length), as: UTF8.self)
                 if stopwords.contains(word) { return }
-                if !porter { body(word); return }
             }
+            if porter { st.length = PorterStemmer.stem(st.scratch, count: st.length) }
+            body(String(decoding: UnsafeBufferPointer(start: st.scratch, count: st.length), as: UTF8.self))
+            return
+        }
+        if !st.nonASCII {
+            if st.length > maxLength { return }
+            if asciiStopwords.contains(st.scratch, st.length) { return }
             if porter { st.length = PorterStemmer.stem(st.scratch, count: st.length) }
             body(String(decoding: UnsafeBufferPointer(start: st.scratch, count: st.length), as: UTF8.self))
             return
@@ -224,6 +273,67 @@ public final class Analyzer: @unchecked Sendable {
             return true
         default:
             return false
+        }
+    }
+}
+
+/// For U+0080..<U+0300: 0 when the scalar separates tokens, `UInt32.max` for a token
+/// character whose lowercase is not a single scalar below U+0800 (U+0130 İ, U+023A Ⱥ), else
+/// its lowercase scalar
+/// (itself when it has no lowercase). Nothing in this range is a mark or changes under NFC.
+let latinTable: [UInt32] = (0x80..<0x300).map { v -> UInt32 in
+    guard let s = Unicode.Scalar(UInt32(v)) else { return 0 }
+    let p = s.properties
+    guard p.isAlphabetic || p.numericType != nil else { return 0 }
+    let lower = Array(p.lowercaseMapping.unicodeScalars)
+    return lower.count == 1 && lower[0].value < 0x800 ? lower[0].value : UInt32.max
+}
+
+/// Membership of ASCII words without building a String: words of up to 8 bytes are packed
+/// into a UInt64 and found in a small open-addressing table; longer ones in a Set.
+struct StopwordTable {
+    private let slots: [UInt64]
+    private let mask: Int
+    private let long: Set<String>
+    let isEmpty: Bool
+
+    init(_ words: Set<String>) {
+        let short = words.filter { $0.utf8.count <= 8 && $0.utf8.allSatisfy { $0 < 0x80 } }
+        long = Set(words.filter { !short.contains($0) })
+        var size = 16
+        while size < short.count * 4 { size *= 2 }
+        var table = [UInt64](repeating: 0, count: size)
+        for w in short {
+            let key = w.utf8.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+            var h = StopwordTable.hash(key) & (size - 1)
+            while table[h] != 0 && table[h] != key { h = (h + 1) & (size - 1) }
+            table[h] = key
+        }
+        slots = table
+        mask = size - 1
+        isEmpty = words.isEmpty
+    }
+
+    @inline(__always) static func hash(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 40)
+    }
+
+    @inline(__always) func contains(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        if isEmpty { return false }
+        if n > 8 {
+            if long.isEmpty { return false }
+            return long.contains(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))
+        }
+        var key: UInt64 = 0
+        for k in 0..<n { key |= UInt64(p[k]) << (8 * UInt64(k)) }
+        var h = StopwordTable.hash(key) & mask
+        return slots.withUnsafeBufferPointer { t in
+            while true {
+                let v = t[h]
+                if v == key { return true }
+                if v == 0 { return false }
+                h = (h + 1) & mask
+            }
         }
     }
 }

@@ -11,7 +11,10 @@ import Glibc
 ///
 /// Input is expected lowercased. Bytes other than ASCII a–z count as consonants (as in
 /// Lucene, which treats any other character so); only ASCII letters are ever added or
-/// removed, so valid UTF-8 stays valid.
+/// removed, so valid UTF-8 stays valid. One known difference from Lucene on non-ASCII words:
+/// the stemmer works on UTF-8 bytes, so a multi-byte letter counts as two or more consonants,
+/// which can change the cvc test right after it (e.g. a word ending "aïe"); ASCII words are
+/// stemmed exactly as Lucene does.
 public enum PorterStemmer {
     /// The stem of a lowercased word.
     public static func stem(_ word: String) -> String {

@@ -6,10 +6,28 @@ import Foundation
 public final class CollectionReader {
     public let path: String
     public let forcedFormat: CollectionFormat?
-    private var files: [String]
-    private let fileCount: Int
+    private let files: [String]
+    private var nextFile = 0
+    private var currentSource: ByteSource?
+    /// The number of files in the collection.
+    public var fileCount: Int { files.count }
+
+    /// How far reading has got, from 0 to 1, for progress display: whole files done plus the
+    /// fraction of the current file's (compressed) bytes consumed.
+    public var fractionDone: Double {
+        guard !files.isEmpty else { return 1 }
+        var done = Double(max(nextFile - 1, 0))
+        if let s = currentSource, let size = s.fileSize, size > 0 {
+            done += min(Double(s.fileOffset) / Double(size), 1)
+        } else if currentSource == nil {
+            done = Double(nextFile)
+        }
+        return min(done / Double(files.count), 1)
+    }
     private var current: DocumentReader?
-    private var seen: [String: (String, Int)] = [:]
+    /// Where each id was first seen, packed as file index << 40 | line (8 bytes a document
+    /// beside its id, so that millions of ids fit).
+    private var seen: [String: Int] = [:]
     public private(set) var count = 0
     /// Notes for the user (invalid UTF-8 replaced, empty files skipped, ...), one line each.
     public private(set) var notes: [String] = []
@@ -20,7 +38,6 @@ public final class CollectionReader {
         self.path = path
         self.forcedFormat = format
         self.files = try listCollectionFiles(path)
-        self.fileCount = files.count
     }
 
     /// The next document of the collection, or nil when all files are read.
@@ -28,22 +45,25 @@ public final class CollectionReader {
         while true {
             if let reader = current {
                 if let doc = try reader.next() {
-                    if let (p, l) = seen[doc.id] {
+                    if let packed = seen[doc.id] {
+                        let p = files[min(packed >> 40, files.count - 1)], l = packed & ((1 << 40) - 1)
                         throw DesmError.at(doc.path, line: doc.line,
                                            "duplicate document id \"\(doc.id)\" (first seen at \(p):\(l))")
                     }
-                    seen[doc.id] = (doc.path, doc.line)
+                    seen[doc.id] = (nextFile - 1) << 40 | min(doc.line, (1 << 40) - 1)
                     count += 1
                     return doc
                 }
                 if let note = reader.note { notes.append(note) }
                 current = nil
+                currentSource = nil
             }
-            guard !files.isEmpty else {
+            guard nextFile < files.count else {
                 if count == 0 { throw DesmError("collection has no documents", path: path) }
                 return nil
             }
-            let file = files.removeFirst()
+            let file = files[nextFile]
+            nextFile += 1
             let lines = try LineReader(path: file)
             let format: CollectionFormat
             if let forcedFormat {
@@ -57,6 +77,7 @@ public final class CollectionReader {
             }
             filesRead.append((file, format))
             current = makeDocumentReader(format, lines)
+            currentSource = lines.source
         }
     }
 }
@@ -99,7 +120,7 @@ public func listCollectionFiles(_ path: String) throws -> [String] {
 
 /// Guesses the format of a collection file from its first non-blank bytes (after
 /// decompression): `{` JSONL, `<` TREC SGML, `.I` SMART, a line with a tab TSV. Returns nil
-/// for an empty or blank file; throws when the bytes fit no format.
+/// for an empty or blank file; throws when the bytes fit no format or hold NUL bytes.
 public func detectCollectionFormat(_ lines: LineReader) throws -> CollectionFormat? {
     let head = try lines.peek(1 << 16)
     var i = 0
@@ -107,6 +128,9 @@ public func detectCollectionFormat(_ lines: LineReader) throws -> CollectionForm
     if i == head.count {
         if head.count < 1 << 16 { return nil }
         throw DesmError("the first 64 KB are blank: cannot tell the collection format; use --format", path: lines.path)
+    }
+    if head.contains(0) {
+        throw DesmError("binary data (NUL bytes) in the first 64 KB: not a text collection", path: lines.path)
     }
     switch head[i] {
     case 0x7B: return .jsonl
@@ -123,4 +147,11 @@ public func detectCollectionFormat(_ lines: LineReader) throws -> CollectionForm
         throw DesmError("cannot tell the collection format from the first bytes (expected JSONL '{', "
                         + "TREC '<DOC>', SMART '.I id' or TSV 'id<TAB>text'); use --format", path: lines.path)
     }
+}
+
+/// The format of a collection file, as `detectCollectionFormat(_:)`, but an empty or blank
+/// file is an error naming `path`.
+public func detectCollectionFormat(_ lines: LineReader, path: String) throws -> CollectionFormat {
+    guard let f = try detectCollectionFormat(lines) else { throw DesmError("file is empty: no documents", path: path) }
+    return f
 }

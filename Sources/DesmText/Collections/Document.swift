@@ -38,3 +38,7 @@ public protocol DocumentReader: AnyObject {
     /// A one-line note for the user once the file is read (e.g. invalid UTF-8 replaced), or nil.
     var note: String? { get }
 }
+
+extension DocumentReader {
+    public var note: String? { nil }
+}

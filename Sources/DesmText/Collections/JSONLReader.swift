@@ -1,6 +1,6 @@
 /// BEIR-style JSONL: one object per line with `_id` (string or number), `title`, `text`
-/// (missing or null fields are empty); other members are ignored. Blank lines are skipped.
-/// A line that is not one valid JSON object, or that lacks `_id`, is an error naming the
+/// (missing, null or non-string title/text are empty); other members are ignored. Blank lines are skipped.
+/// A line that is not one valid JSON object, or whose `_id` is missing or empty, is an error naming the
 /// file, line and column.
 public final class JSONLReader: DocumentReader {
     private let lines: LineReader
@@ -30,6 +30,7 @@ public final class JSONLReader: DocumentReader {
                                        ? "\"_id\" must be a string or a number"
                                        : "JSON object has no \"_id\"")
                 }
+                guard !id.isEmpty else { throw DesmError.at(lines.path, line: n, "empty \"_id\"") }
                 return Document(id: id, title: fields.title ?? "", text: fields.text ?? "",
                                 path: lines.path, line: n)
             }

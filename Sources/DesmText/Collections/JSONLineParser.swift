@@ -3,8 +3,8 @@
 /// counts as empty), skipping every other member whatever its value (nested objects and
 /// arrays included). Handles all escapes, `\uXXXX` with surrogate pairs (a lone surrogate
 /// becomes U+FFFD), and reports the 1-based byte column of the first error.
-/// About 10x faster than `JSONSerialization` on BEIR corpora, and allocation-free for
-/// strings without escapes.
+/// About 2.4x the document rate of `JSONSerialization` on BEIR corpora (SciFact, TREC DL
+/// passages; release build), and it copies strings without escapes straight from the line.
 struct JSONLineParser {
     struct Failure: Error {
         var column: Int
@@ -188,7 +188,7 @@ struct JSONLineParser {
                 }
                 appendUTF8(v)
             default:
-                i -= 1
+                i -= 2
                 throw fail("invalid escape '\\\(Character(Unicode.Scalar(e)))' in a string")
             }
         }
@@ -312,7 +312,7 @@ struct JSONLineParser {
                 switch p[i + 1] {
                 case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74: i += 2
                 case 0x75: i += 2; _ = try hex4()
-                default: i += 1; throw fail("invalid escape in a string")
+                default: throw fail("invalid escape in a string")
                 }
                 continue
             }

@@ -1,15 +1,20 @@
 /// TREC SGML documents: `<DOC> <DOCNO> id </DOCNO> ... <TEXT> ... </TEXT> </DOC>`, any number
 /// per file, on any number of lines (several on one line is fine).
 ///
-/// - Tag names are case-insensitive and may carry attributes (`<TEXT type="body">`). A tag
-///   must close on the line it opens; a `<` that does not start a tag is text.
+/// - Tag names are case-insensitive and may carry attributes (`<TEXT type="body">`), also
+///   over several lines (up to 8); a `<` that does not start a tag is text.
 /// - The id is the content of `<DOCNO>` (trimmed). The title is the content of `<HEAD>`,
 ///   `<HL>`, `<HEADLINE>` and `<TITLE>` elements; the text is the content of every
 ///   `<TEXT>`, `<LP>`, `<LEADPARA>`, `<BODY>` and `<ABSTRACT>` element, concatenated in order.
 ///   Tags inside these (e.g. `<P>`, `<F P=102>`) are dropped; the content of other elements
 ///   (`<DATE>`, `<BYLINE>`, ...) is ignored. Whitespace is collapsed to single spaces.
+///   `<TI>` (FBIS) is a title too.
+/// - A document with no text element at all (web collections: `<DOCHDR>` then raw HTML)
+///   takes as text everything outside DOCNO, the title elements, `<DOCHDR>`, `<SCRIPT>` and
+///   `<STYLE>`, with the markup dropped.
 /// - Entities `&amp; &lt; &gt; &quot; &apos;` and numeric `&#NN;`/`&#xHH;` are decoded; other
-///   named entities (`&hyph;`, `&blank;`) become a space.
+///   named entities (`&hyph;`, `&blank;`) become a space. Comments `<!-- ... -->` (also over
+///   several lines), `<!...>` and `<?...?>` are dropped.
 /// - Errors (file and line): a `<DOC>` without `<DOCNO>`, two `<DOCNO>`s, a `<DOC>` inside a
 ///   `<DOC>`, a `</DOC>` without `<DOC>`, a `<DOC>` still open at the end of the file, and a
 ///   file with no `<DOC>` at all.
@@ -27,9 +32,16 @@ public final class TRECReader: DocumentReader {
     private var field = Field.none
     private var docno: [UInt8] = []
     private var sawDocno = false
+    private var sawTextElement = false
+    /// Content outside any known element (the text of documents without a text element,
+    /// e.g. web pages after `<DOCHDR>`), and the element being skipped, if any.
+    private var rest: [UInt8] = []
+    private var skippedElement: String?
     private var title: [UInt8] = []
     private var text: [UInt8] = []
-    private var docInvalidUTF8 = false
+    private var inComment = false
+    private var pendingTag: (name: String, closing: Bool, lines: Int)?
+    private static let maxTagLines = 8
 
     public init(_ lines: LineReader) { self.lines = lines }
 
@@ -55,15 +67,20 @@ public final class TRECReader: DocumentReader {
         return queue[head]
     }
 
-    private static let titleTags: Set<String> = ["HEAD", "HL", "HEADLINE", "TITLE"]
+    private static let titleTags: Set<String> = ["HEAD", "HL", "HEADLINE", "TITLE", "TI"]
     private static let textTags: Set<String> = ["TEXT", "LP", "LEADPARA", "BODY", "ABSTRACT"]
+    /// Elements whose content is never text (HTTP headers of web collections, scripts).
+    private static let skippedTags: Set<String> = ["DOCHDR", "SCRIPT", "STYLE"]
+
+    /// True when content at the current point is collected into `rest`.
+    private var collectingRest: Bool { inDoc && field == .none && skippedElement == nil }
 
     private func append(_ b: UInt8) {
         switch field {
         case .docno: docno.append(b)
         case .title: title.append(b)
         case .text: text.append(b)
-        case .none: break
+        case .none: if collectingRest { rest.append(b) }
         }
     }
 
@@ -72,7 +89,7 @@ public final class TRECReader: DocumentReader {
         case .title: if title.last != 0x20 { title.append(0x20) }
         case .text: if text.last != 0x20 { text.append(0x20) }
         case .docno: docno.append(0x20)
-        case .none: break
+        case .none: if collectingRest && rest.last != 0x20 { rest.append(0x20) }
         }
     }
 
@@ -80,14 +97,43 @@ public final class TRECReader: DocumentReader {
         let n = p.count
         let lineNo = lines.lineNumber
         var i = 0
+        if inComment {
+            guard let e = find(p, "-->", from: 0) else { return }
+            inComment = false
+            i = e
+        } else if let (name, closing, linesSoFar) = pendingTag {
+            // A tag whose attributes run over lines ends at the next '>' (given up after
+            // `maxTagLines` lines: then it was text, e.g. "a <b" with no tag meant).
+            guard let e = find(p, ">", from: 0) else {
+                pendingTag = linesSoFar + 1 >= TRECReader.maxTagLines ? nil : (name, closing, linesSoFar + 1)
+                return
+            }
+            pendingTag = nil
+            try handleTag(name, closing: closing, line: lineNo)
+            i = e
+        }
         while i < n {
             let b = p[i]
+            if b == 0x3C && i + 1 < n && (p[i + 1] == 0x21 || p[i + 1] == 0x3F) {
+                // <!-- comment -->, <!DOCTYPE ...>, <?xml ...?>: markup, dropped.
+                if i + 3 < n && p[i + 2] == 0x2D && p[i + 3] == 0x2D {
+                    appendSpace()
+                    guard let e = find(p, "-->", from: i + 4) else { inComment = true; return }
+                    i = e
+                    continue
+                }
+                if let e = find(p, ">", from: i + 2) { appendSpace(); i = e; continue }
+            }
             if b == 0x3C, let (name, closing, end) = parseTag(p, i) {
+                if end < 0 {
+                    pendingTag = (name, closing, 0)
+                    return
+                }
                 try handleTag(name, closing: closing, line: lineNo)
                 i = end
                 continue
             }
-            if field == .none { i += 1; continue }
+            if skippedElement != nil || (field == .none && !collectingRest) { i += 1; continue }
             if b == 0x26 {
                 i = decodeEntity(p, i)
                 continue
@@ -98,7 +144,22 @@ public final class TRECReader: DocumentReader {
         appendSpace()
     }
 
-    /// Parses a tag at `i` ('<'): its uppercased name, whether it closes, and where it ends.
+    /// The index just after the first occurrence of `needle` at or after `from`, or nil.
+    private func find(_ p: UnsafeBufferPointer<UInt8>, _ needle: StaticString, from: Int) -> Int? {
+        let m = needle.utf8CodeUnitCount
+        let q = needle.utf8Start
+        var i = from
+        while i + m <= p.count {
+            var k = 0
+            while k < m && p[i + k] == q[k] { k += 1 }
+            if k == m { return i + m }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Parses a tag at `i` ('<'): its uppercased name, whether it closes, and where it ends
+    /// (-1 when it does not end on this line).
     private func parseTag(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> (String, Bool, Int)? {
         var j = i + 1
         var closing = false
@@ -113,11 +174,11 @@ public final class TRECReader: DocumentReader {
         guard j > nameStart, (p[nameStart] | 0x20) >= 0x61, (p[nameStart] | 0x20) <= 0x7A else { return nil }
         var k = j
         while k < p.count && p[k] != 0x3E { k += 1 }
-        guard k < p.count else { return nil }
-        if k > j && !(p[j] == 0x20 || p[j] == 0x09 || p[j] == 0x2F) { return nil }
+        if k > j && !(p[j] == 0x20 || p[j] == 0x09 || p[j] == 0x2F || p[j] == 0x0D) { return nil }
         var name = ""
         for q in nameStart..<j { name.unicodeScalars.append(Unicode.Scalar(p[q] >= 0x61 && p[q] <= 0x7A ? p[q] - 0x20 : p[q])) }
-        return (name, closing, k + 1)
+        // No '>' on this line: the tag goes on (attributes over several lines), -1 says so.
+        return (name, closing, k < p.count ? k + 1 : -1)
     }
 
     private func handleTag(_ name: String, closing: Bool, line: Int) throws {
@@ -133,6 +194,9 @@ public final class TRECReader: DocumentReader {
                 title.removeAll(keepingCapacity: true)
                 text.removeAll(keepingCapacity: true)
                 sawDocno = false
+                sawTextElement = false
+                rest.removeAll(keepingCapacity: true)
+                skippedElement = nil
             } else {
                 guard inDoc else { throw DesmError.at(lines.path, line: line, "</DOC> without a <DOC>") }
                 try finishDocument()
@@ -140,6 +204,14 @@ public final class TRECReader: DocumentReader {
             return
         }
         guard inDoc else { return }
+        if let skipped = skippedElement {
+            if closing && name == skipped { skippedElement = nil }
+            return
+        }
+        if TRECReader.skippedTags.contains(name) {
+            if !closing { skippedElement = name }
+            return
+        }
         if name == "DOCNO" {
             if closing { field = .none; return }
             if sawDocno {
@@ -154,6 +226,7 @@ public final class TRECReader: DocumentReader {
             return
         }
         if TRECReader.textTags.contains(name) {
+            sawTextElement = true
             if closing { if field == .text { field = .none } } else { field = .text; appendSpace() }
             return
         }
@@ -177,9 +250,10 @@ public final class TRECReader: DocumentReader {
         }
         let id = trimSpaces(decode(docno))
         guard !id.isEmpty else { throw DesmError.at(lines.path, line: docLine, "empty <DOCNO>") }
+        let t = trimSpaces(decode(title))
+        let x = trimSpaces(decode(sawTextElement ? text : rest))
         if bad { invalid.record(line: docLine) }
-        queue.append(Document(id: id, title: trimSpaces(decode(title)), text: trimSpaces(decode(text)),
-                              path: lines.path, line: docLine))
+        queue.append(Document(id: id, title: t, text: x, path: lines.path, line: docLine))
         docsSeen += 1
     }
 
