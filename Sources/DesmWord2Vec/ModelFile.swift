@@ -166,7 +166,7 @@ extension EmbeddingModel {
             previous = next
         }
         let vocabulary = Vocabulary(words: words, counts: counts)
-        guard vocabulary.count == v else { throw fail(vocabOffset, "vocabulary has duplicate words") }
+        guard vocabulary.distinctCount == v else { throw fail(vocabOffset, "vocabulary has duplicate words") }
 
         let meta: ModelFile.Metadata
         do {

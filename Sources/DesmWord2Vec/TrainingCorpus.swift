@@ -1,4 +1,7 @@
 import DesmText
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A training corpus held in memory as word ids, compactly: each token is a variable-length
 /// integer (7 bits per byte, high bit = more bytes follow) of `id + 1`, and a single 0 byte
@@ -65,7 +68,21 @@ public final class CorpusBuilder {
     private var lookup: [String: UInt32] = [:]
     private var rawWords: [String] = []
     private var rawCounts: [Int64] = []
-    private var stream: [UInt8] = []
+    /// The temporary id stream, in 1 MiB chunks so that growing it never copies (peak
+    /// memory stays near the stream's size).
+    private var chunks: [[UInt8]] = []
+    private var current: [UInt8] = []
+    private static let chunkSize = 1 << 20
+
+    @inline(__always)
+    private func put(_ b: UInt8) {
+        if current.count == CorpusBuilder.chunkSize {
+            chunks.append(current)
+            current = []
+            current.reserveCapacity(CorpusBuilder.chunkSize)
+        }
+        current.append(b)
+    }
     private var tokensOnLine = 0
     public private(set) var tokens = 0
     /// Sentences longer than this are cut (gensim's limit).
@@ -86,14 +103,16 @@ public final class CorpusBuilder {
             rawWords.append(token)
             rawCounts.append(1)
         }
-        TrainingCorpus.append(id + 1, to: &stream)
+        var v = id + 1
+        while v >= 0x80 { put(UInt8(v & 0x7F) | 0x80); v >>= 7 }
+        put(UInt8(v))
         tokens += 1
         tokensOnLine += 1
         if tokensOnLine >= maxSentenceLength { endSentence() }
     }
 
     public func endSentence() {
-        if tokensOnLine > 0 { stream.append(0) }
+        if tokensOnLine > 0 { put(0) }
         tokensOnLine = 0
     }
 
@@ -133,6 +152,14 @@ public final class CorpusBuilder {
     /// Builds a fresh vocabulary (words with count ≥ minCount) and the encoded corpus.
     /// With `extending`, the existing words keep their ids (their counts grow by the new
     /// counts) and new words reaching `minCount` are appended, most frequent first.
+    /// Sentence ends in the temporary stream (an upper bound on those kept).
+    private func sentencesUpperBound() -> Int {
+        var n = 0
+        for c in chunks { for b in c where b == 0 { n += 1 } }
+        for b in current where b == 0 { n += 1 }
+        return n
+    }
+
     public func finish(minCount: Int64, extending base: Vocabulary? = nil, source: String) throws
         -> (Vocabulary, TrainingCorpus) {
         guard tokens > 0 else {
@@ -166,31 +193,50 @@ public final class CorpusBuilder {
             throw DesmError("no word occurs at least \(minCount) times (min-count); the most frequent occurs \(best) times",
                             path: source)
         }
-        // Re-encode the stream with the final ids, dropping out-of-vocabulary tokens.
-        var out = [UInt8](); out.reserveCapacity(stream.count)
-        var kept = 0, sentences = 0, onLine = 0
-        let old = TrainingCorpus(bytes: stream, tokenCount: 0, sentenceCount: 0)
-        stream = []
+        // Re-encode the stream with the final ids, dropping out-of-vocabulary tokens, into
+        // one buffer of exactly the final size; each temporary chunk is freed once read.
+        func varintLength(_ x: Int) -> Int { x < 1 << 7 ? 1 : x < 1 << 14 ? 2 : x < 1 << 21 ? 3 : x < 1 << 28 ? 4 : 5 }
+        var exact = sentencesUpperBound()
+        for i in 0..<rawWords.count where map[i] >= 0 { exact += Int(rawCounts[i]) * varintLength(Int(map[i]) + 1) }
+        chunks.append(current)
+        current = []
         lookup = [:]
-        old.forEach { id in
-            if let id {
-                let nid = map[id]
-                if nid >= 0 { TrainingCorpus.append(UInt32(nid) + 1, to: &out); kept += 1; onLine += 1 }
-            } else if onLine > 0 {
-                out.append(0); sentences += 1; onLine = 0
+        var out = [UInt8](); out.reserveCapacity(exact)
+        var kept = 0, sentences = 0, onLine = 0
+        var v: UInt32 = 0, shift: UInt32 = 0
+        for c in 0..<chunks.count {
+            for x in chunks[c] {
+                v |= UInt32(x & 0x7F) << shift
+                if x >= 0x80 { shift += 7; continue }
+                if v == 0 {
+                    if onLine > 0 { out.append(0); sentences += 1; onLine = 0 }
+                } else {
+                    let nid = map[Int(v - 1)]
+                    if nid >= 0 { TrainingCorpus.append(UInt32(nid) + 1, to: &out); kept += 1; onLine += 1 }
+                }
+                v = 0; shift = 0
             }
+            chunks[c] = []
         }
-        old.bytes = []
+        chunks = []
+        rawWords = []
+        rawCounts = []
+        releaseFreedMemory()
         guard kept > 0 else {
             throw DesmError("no token of the corpus is in the vocabulary", path: source)
         }
-        out.shrinkToFit()
         return (vocab, TrainingCorpus(bytes: out, tokenCount: kept, sentenceCount: sentences))
     }
 }
 
-extension Array where Element == UInt8 {
-    mutating func shrinkToFit() {
-        if capacity > count + count / 8 { self = Array(self) }
+
+/// Hands memory freed by the corpus pass back to the system (glibc keeps freed heap pages
+/// otherwise, and the matrices are allocated right after).
+func releaseFreedMemory() {
+    #if canImport(Glibc)
+    typealias Trim = @convention(c) (Int) -> Int32
+    if let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
+        _ = unsafeBitCast(sym, to: Trim.self)(0)
     }
+    #endif
 }

@@ -47,8 +47,7 @@ extension KernelState {
             let f = dot(x, y, dim)
             if trackLoss { loss += binaryLoss(f, label: label) }
             let g = gradient(f, label: label, alpha: alpha)
-            axpy(g, y, neu, dim)
-            axpy(g * lockOut[o], x, y, dim)
+            accumulateThenUpdate(g, y, into: neu, g * lockOut[o], x, dim)
         }
         return loss
     }
@@ -66,8 +65,7 @@ extension KernelState {
             if trackLoss { loss += binaryLoss(f, label: label) }
             if f <= -maxExp || f >= maxExp { continue }
             let g = (label - sigmoid[Int((f + maxExp) * sigmoidScale)]) * alpha
-            axpy(g, y, neu, dim)
-            axpy(g, x, y, dim)
+            accumulateThenUpdate(g, y, into: neu, g, x, dim)
         }
         return loss
     }

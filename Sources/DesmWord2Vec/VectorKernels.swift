@@ -38,6 +38,26 @@ public func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePo
     while i < n { y[i] += alpha * x[i]; i += 1 }
 }
 
+/// neu += a·y and then y += b·x, in one pass over y (neu sees the old y, as in word2vec).
+@inline(__always)
+func accumulateThenUpdate(_ a: Float, _ y: UnsafeMutablePointer<Float>, into neu: UnsafeMutablePointer<Float>,
+                          _ b: Float, _ x: UnsafePointer<Float>, _ n: Int) {
+    let av = SIMD8<Float>(repeating: a), bv = SIMD8<Float>(repeating: b)
+    var i = 0
+    while i + 8 <= n {
+        let yv = load8(y + i)
+        store8(load8(neu + i) + av * yv, neu + i)
+        store8(yv + bv * load8(x + i), y + i)
+        i += 8
+    }
+    while i < n {
+        let yi = y[i]
+        neu[i] += a * yi
+        y[i] = yi + b * x[i]
+        i += 1
+    }
+}
+
 /// The logistic function tabulated over [-maxExp, maxExp] as word2vec does (1000 entries
 /// by default); outside that range callers clip. Tests build a fine table to check
 /// gradients against finite differences.

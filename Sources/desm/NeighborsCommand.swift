@@ -33,19 +33,28 @@ struct NeighborsCommand: ParsableCommand {
     var k = 10
     @Option(name: .long, help: "Also draw them on a 2-D PCA projection into this SVG file.")
     var plot: String?
+    @Flag(name: .long, help: "Report on stderr how long the model took to open and the search to run.")
+    var verbose = false
 
     func validate() throws {
         if k < 1 { throw ValidationError("-k must be at least 1") }
     }
 
     func run() throws {
+        let t0 = monotonicSeconds(), c0 = clock()
         let m = try EmbeddingModel.load(path: model)
+        let t1 = monotonicSeconds(), c1 = clock()
         let analyzer = Analyzer(m.analyzer.embedding)
         let tokens = analyzer.tokens(word)
         guard tokens.count == 1, let w = tokens.first else {
             throw DesmError("\"\(word)\" is not one word for the model's analyzer (it gives \(tokens))")
         }
         let result = try m.neighbors(of: w, space: space, k: k)
+        if verbose {
+            printError(String(format: "opened %@ (%d words, dim %d) in %.3f s (%.3f s CPU); search took %.3f s",
+                              model, m.vocabulary.count, m.dim, t1 - t0, Double(c1 - c0) / Double(CLOCKS_PER_SEC),
+                              monotonicSeconds() - t1))
+        }
         for n in result { print(String(format: "%@\t%.4f", n.word, Double(n.cosine))) }
         if let plot { try drawPlot(m, w, result, to: plot) }
     }

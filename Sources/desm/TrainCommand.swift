@@ -89,7 +89,13 @@ struct TrainCommand: ParsableCommand {
         if let resume {
             let m = try EmbeddingModel.load(path: resume)
             base = m
-            if dim != m.dim { p.dim = m.dim }
+            if dim != m.dim {
+                printError("note: --dim \(dim) ignored: \(resume) has dimension \(m.dim)")
+                p.dim = m.dim
+            }
+            if let old = m.parameters, old.loss == .hs, loss == .hs {
+                printError("note: syn1 (hierarchical softmax) restarts from zero: the Huffman tree changes with the vocabulary")
+            }
             if m.analyzer != .standard { printError("note: using the analyzer settings stored in \(resume)") }
         }
         try p.validate()

@@ -172,6 +172,23 @@ final class TrainerTests: TempDirTestCase {
         _ = try t2.train()
     }
 
+    func testCollectionDocumentsAreSentences() throws {
+        let path = writeTemp(dir, "docs.jsonl", """
+        {"_id": "d1", "title": "COVID-19 Vaccines", "text": "Vaccines work."}
+        {"_id": "d2", "title": "", "text": "Don't panic: vaccines, vaccines!"}
+
+        """)
+        let b = CorpusBuilder()
+        try b.addCollection(path: path, analyzer: Analyzer(.embedding))
+        let (vocab, corpus) = try b.finish(minCount: 1, source: path)
+        XCTAssertEqual(vocab.words.first, "vaccines")
+        XCTAssertEqual(vocab.counts.first, 4)
+        XCTAssertEqual(corpus.sentenceCount, 2)
+        var words = [String]()
+        corpus.forEach { words.append($0.map { vocab.words[$0] } ?? "|") }
+        XCTAssertEqual(words, ["covid", "19", "vaccines", "vaccines", "work", "|", "dont", "panic", "vaccines", "vaccines", "|"])
+    }
+
     func testBadCorpora() throws {
         let empty = writeTemp(dir, "empty.txt", "")
         assertDesmError(try buildCorpus(empty), contains: "empty.txt", "no tokens")

@@ -31,6 +31,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--work", default="/tmp/desm-w2v-eval")
     ap.add_argument("--tools", nargs="+", default=["desm", "gensim"])
+    ap.add_argument("--desm-extra", default="", help="extra desm train options, e.g. '--no-shared-negatives --seed 2'")
+    ap.add_argument("--tag", default="", help="suffix for the results file")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     corpus = text8_lines(a.work)
@@ -49,7 +51,7 @@ def main():
                 subprocess.run([a.desm, "train", "--corpus", corpus, "--out", model, "--arch", arch,
                                 "--loss", "ns", "--negative", "5", "--window", "5", "--dim", "100",
                                 "--sample", "1e-4", "--min-count", "5", "--epochs", str(a.epochs),
-                                "--alpha", str(alpha), "--threads", str(a.threads), "--quiet"], check=True)
+                                "--alpha", str(alpha), "--threads", str(a.threads), "--quiet"] + a.desm_extra.split(), check=True)
                 secs = time.time() - t0
                 subprocess.run([a.desm, "export", model, "--space", "in", "--format", "binary",
                                 "--out", vec, "--quiet"], check=True)
@@ -63,12 +65,12 @@ def main():
             s = score(kv, data)
             s["train_seconds"] = round(secs, 1)
             rows[tool] = s
-            print(f"| {arch} | {tool} | {s['ws353']:.4f} | {100 * s['analogy']:.2f}% | {s['vocab']} | {secs:.0f} s |", flush=True)
+            print(f"| {arch} | {tool}{' ' + a.desm_extra if tool == 'desm' and a.desm_extra else ''} | {s['ws353']:.4f} | {100 * s['analogy']:.2f}% | {s['vocab']} | {secs:.0f} s |", flush=True)
         if "desm" in rows and "gensim" in rows:
             d, g = rows["desm"], rows["gensim"]
             print(f"| {arch} | desm − gensim | {d['ws353'] - g['ws353']:+.4f} | {100 * (d['analogy'] - g['analogy']):+.2f} pts | | |", flush=True)
-        with open(os.path.join(here, "results", f"quality-{arch}.json"), "w") as f:
-            json.dump({"arch": arch, "epochs": a.epochs, "threads": a.threads, "results": rows}, f, indent=1)
+        with open(os.path.join(here, "results", f"quality-{arch}{a.tag}.json"), "w") as f:
+            json.dump({"arch": arch, "epochs": a.epochs, "threads": a.threads, "desm_extra": a.desm_extra, "results": rows}, f, indent=1)
 
 if __name__ == "__main__":
     main()
