@@ -139,7 +139,23 @@ public final class Ranker: @unchecked Sendable {
     public func rank(_ text: String, options: RankingOptions, k: Int) throws -> Ranking {
         try requireModel(options)
         let q = try analyse(text)
-        return try rank(q, options: options, k: k, scratch: Scratch(count: index.count))
+        let scratch = takeScratch()
+        defer { giveBack(scratch) }
+        return try rank(q, options: options, k: k, scratch: scratch)
+    }
+
+    /// BM25 accumulators are reused across queries (allocating and faulting in N floats per
+    /// query would cost more than the query on a large index).
+    private var scratchPool: [Scratch] = []
+
+    private func takeScratch() -> Scratch {
+        lock.lock(); defer { lock.unlock() }
+        return scratchPool.popLast() ?? Scratch(count: index.count)
+    }
+
+    private func giveBack(_ s: Scratch) {
+        lock.lock(); defer { lock.unlock() }
+        if scratchPool.count < 8 { scratchPool.append(s) }
     }
 
     /// The top `k` documents for each query, in query order. Pure DESM over the whole
@@ -170,7 +186,8 @@ public final class Ranker: @unchecked Sendable {
         let lock = NSLock()
         results.withUnsafeMutableBufferPointer { res in
             DispatchQueue.concurrentPerform(iterations: t) { w in
-                let scratch = Scratch(count: index.count)
+                let scratch = takeScratch()
+                defer { giveBack(scratch) }
                 var i = w
                 while i < queries.count {
                     do { res[i] = try rank(queries[i], options: options, k: k, scratch: scratch, threads: 1) } catch {
@@ -318,7 +335,7 @@ public final class Ranker: @unchecked Sendable {
                         for g in 0..<groups {
                             if nq == 1 {
                                 // One query: a plain matrix–vector product (no padding work).
-                                for r in 0..<rows { scores[r] = VectorKernels.dot(qp.baseAddress!, rp + r * dim, dim) }
+                                VectorKernels.dot1(query: qp.baseAddress!, n: dim, rows: rp, rowCount: rows, scores: scores)
                             } else {
                                 VectorKernels.dot4(queries: qp.baseAddress! + g * 4 * dim, n: dim, rows: rp, rowCount: rows,
                                                    scores: scores, scoreStride: block)
@@ -382,6 +399,18 @@ public final class Ranker: @unchecked Sendable {
         let norms = lengthNorms(params)
         let n = index.count
         let k1p1 = Float(params.k1 + 1)
+        do {
+            try accumulate(q, norms: norms, n: n, k1p1: k1p1, scratch: scratch)
+        } catch {
+            // Leave the scratch clean for the next query.
+            for d in scratch.touched { scratch.acc[Int(d)] = 0 }
+            scratch.touched.removeAll(keepingCapacity: true)
+            throw error
+        }
+        return BM25Result(scratch: scratch)
+    }
+
+    private func accumulate(_ q: AnalysedQuery, norms: [Float], n: Int, k1p1: Float, scratch: Scratch) throws {
         try norms.withUnsafeBufferPointer { nb in
             try scratch.acc.withUnsafeMutableBufferPointer { acc in
                 for (_, count, id) in q.terms {
@@ -397,7 +426,6 @@ public final class Ranker: @unchecked Sendable {
                 }
             }
         }
-        return BM25Result(scratch: scratch)
     }
 
     // MARK: Explanations

@@ -34,6 +34,11 @@ public final class RunWriter {
         for line in try RunWriter.lines(topic: topic, hits: hits, tag: tag) { try writer.write(line + "\n") }
     }
 
+    /// Writes one topic's ranking, naming documents by their docnos.
+    public func write(topic: String, ranking: Ranking, index: DocumentIndex) throws {
+        try write(topic: topic, hits: ranking.hits.map { (docno: try index.docno($0.doc), score: $0.score) })
+    }
+
     /// Flushes, fsyncs and renames the run into place.
     public func commit() throws { try writer.commit() }
 

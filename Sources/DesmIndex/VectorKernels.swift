@@ -1,12 +1,50 @@
-import DesmWord2Vec
-
 /// SIMD kernels over float32 rows: dot products, accumulation, scaling, and the blocked
 /// many-queries × many-rows product behind batched full-collection DESM ranking.
 public enum VectorKernels {
-    /// Σ a[i]·b[i] over `n` floats (DesmWord2Vec's 8-wide SIMD kernel).
+    /// Σ a[i]·b[i] over `n` floats: one 8-wide accumulator, lanes summed, then the scalar
+    /// tail — exactly the arithmetic of `dot4`, so that a document's score is bit-identical
+    /// whether it comes from a single query, a batch, a re-ranking or a mixture.
     @inline(__always)
     public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-        DesmWord2Vec.dot(a, b, n)
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        var acc = SIMD8<Float>()
+        var i = 0
+        let vecEnd = n / 8 * 8
+        while i < vecEnd {
+            acc += ra.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+                * rb.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        var s = acc.sum()
+        while i < n { s += a[i] * b[i]; i += 1 }
+        return s
+    }
+
+    /// scores[r] = q · rows[r] for a block of rows, two rows at a time (two independent
+    /// accumulator chains), with the same arithmetic as `dot`.
+    @inline(__always)
+    static func dot1(query q: UnsafePointer<Float>, n: Int, rows: UnsafePointer<Float>, rowCount: Int,
+                     scores: UnsafeMutablePointer<Float>) {
+        let rq = UnsafeRawPointer(q)
+        let vecEnd = n / 8 * 8
+        var r = 0
+        while r + 2 <= rowCount {
+            let d0 = UnsafeRawPointer(rows + r * n), d1 = UnsafeRawPointer(rows + (r + 1) * n)
+            var a0 = SIMD8<Float>(), a1 = SIMD8<Float>()
+            var i = 0
+            while i < vecEnd {
+                let o = i * 4
+                let qv = rq.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                a0 += qv * d0.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                a1 += qv * d1.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                i += 8
+            }
+            var s0 = a0.sum(), s1 = a1.sum()
+            while i < n { s0 += q[i] * rows[r * n + i]; s1 += q[i] * rows[(r + 1) * n + i]; i += 1 }
+            scores[r] = s0; scores[r + 1] = s1
+            r += 2
+        }
+        if r < rowCount { scores[r] = dot(q, rows + r * n, n) }
     }
 
     /// y += x over `n` floats.

@@ -17,7 +17,8 @@ struct IndexCommand: ParsableCommand {
           manifest.json          format version, counts, model checksum, analyzer settings,
                                  BM25 statistics, size and CRC-32 of every file below
           centroids.in/.out      one unit vector per document: the mean of its in-vocabulary
-                                 word tokens' unit IN (OUT) vectors, normalised
+                                 word tokens' unit IN (OUT) vectors, normalised (with
+                                 --centroid idf, each weighted by its word's idf)
           postings, terms        BM25: stemmed terms (byte-sorted) and their postings
                                  (document, term frequency), delta/varint coded
           doclens, docflags      document lengths in terms; documents with no in-vocabulary
@@ -47,6 +48,9 @@ struct IndexCommand: ParsableCommand {
     @Option(name: .long, help: "Force the collection format (default: detected per file).")
     var format: CollectionFormat?
 
+    @Option(name: .long, help: ArgumentHelp("Centroid: mean (DESM's plain mean of unit word vectors) or idf (each word weighted by ln(1 + (N − df + 0.5)/(df + 0.5)); reads the collection twice).", valueName: "mean|idf"))
+    var centroid: CentroidWeighting = .mean
+
     @Option(name: .long, help: "Analysis threads (a separate thread reads the collection).")
     var threads: Int = 2
 
@@ -65,19 +69,23 @@ struct IndexCommand: ParsableCommand {
         Interrupt.install()
         let start = monotonicSeconds()
         let m = try EmbeddingModel.load(path: model)
-        let reader = try CollectionReader(path: collection, format: format)
         var options = IndexBuildOptions(threads: threads, snippetBytes: snippetBytes, collectionName: collection)
         options.modelPath = absolutePath(model)
+        options.centroid = centroid
         let builder = try IndexBuilder(model: m, options: options)
         let progress = ProgressReporter(label: "indexing", unit: "docs", quiet: quiet)
-        let manifest = try builder.build(collection: reader, to: out, progress: progress)
-        for note in reader.notes { printError("note: \(note)") }
+        var notes: [String] = []
+        let manifest = try builder.build(collectionPath: collection, format: format, to: out, progress: progress) {
+            notes = $0.notes
+        }
+        for note in notes { printError("note: \(note)") }
         let secs = monotonicSeconds() - start
         if manifest.documentsWithoutVocabulary > 0 {
             printError("note: \(manifest.documentsWithoutVocabulary) documents have no word in the model's vocabulary: kept, DESM scores them 0")
         }
         print("index\t\(out)")
         print("documents\t\(manifest.documents)")
+        print("centroid\t\(manifest.centroid)")
         print("documents without vocabulary\t\(manifest.documentsWithoutVocabulary)")
         let coverage = manifest.embeddingTokens > 0 ? Double(manifest.embeddingTokensInVocabulary) / Double(manifest.embeddingTokens) : 0
         print("embedding tokens\t\(manifest.embeddingTokens) (\(String(format: "%.1f", coverage * 100))% in vocabulary)")
@@ -88,6 +96,8 @@ struct IndexCommand: ParsableCommand {
         print(String(format: "documents/second\t%.0f", Double(manifest.documents) / max(secs, 1e-9)))
     }
 }
+
+extension CentroidWeighting: ExpressibleByArgument {}
 
 func absolutePath(_ path: String) -> String {
     if path.hasPrefix("/") { return path }

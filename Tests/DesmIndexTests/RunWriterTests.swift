@@ -62,3 +62,24 @@ final class RunWriterTests: XCTestCase {
                        "1 Q0 d2 1 4 bm25\n1 Q0 d1 2 3 bm25\n")
     }
 }
+
+final class RunWriterRankingTests: XCTestCase {
+    func testWritingARankingUsesDocnosAndTheTag() throws {
+        let model = makeModel()
+        let docs = makeDocuments(count: 30, seed: 2)
+        let (index, dir) = try buildIndex(docs, model: model)
+        defer { removeTree(dir) }
+        let ranker = try Ranker(index: index, model: model)
+        let options = RankingOptions(scorer: .bm25)
+        let rankings = try ranker.rankBatch(["apple", "fig kiwi"], options: options, k: 5)
+        let w = try RunWriter(path: dir + "/run", tag: options.tag)
+        for (i, r) in rankings.enumerated() { try w.write(topic: "q\(i)", ranking: r, index: index) }
+        try w.commit()
+        let lines = try String(contentsOfFile: dir + "/run", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, rankings.reduce(0) { $0 + $1.hits.count })
+        let first = lines[0].split(separator: " ")
+        XCTAssertEqual(first[0], "q0")
+        XCTAssertEqual(String(first[2]), try index.docno(rankings[0].hits[0].doc))
+        XCTAssertEqual(String(first[5]), "bm25-k0.9-b0.4")
+    }
+}

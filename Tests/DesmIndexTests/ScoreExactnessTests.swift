@@ -168,3 +168,44 @@ final class ScoreExactnessTests: XCTestCase {
         for h in hits { XCTAssertLessThanOrEqual(h.score, bound + 1e-5) }
     }
 }
+
+final class IDFCentroidTests: XCTestCase {
+    func testIDFWeightedCentroidsMatchDirectComputation() throws {
+        let model = makeModel()
+        let docs = makeDocuments(count: 70, seed: 8)
+        let (dir, path) = temporaryIndexPath()
+        defer { removeTree(dir) }
+        var options = IndexBuildOptions(threads: 2, batchSize: 9)
+        options.centroid = .idf
+        let manifest = try IndexBuilder(model: model, options: options).build(documents: docs, to: path)
+        XCTAssertEqual(manifest.centroid, "idf")
+        let index = try DocumentIndex(path: path)
+        let ranker = try Ranker(index: index, model: model)
+        // Direct: df over documents (embedding analysis), idf-weighted mean of unit OUT vectors.
+        let analyzer = Analyzer(model.analyzer.embedding)
+        let docIDs = docs.map { analyzer.tokens($0.fullText).compactMap { model.vocabulary.id($0) } }
+        var df = [Int: Int]()
+        for ids in docIDs { for id in Set(ids) { df[id, default: 0] += 1 } }
+        let n = Double(docs.count)
+        let query = "apple fig fig lemon"
+        let q = analyzer.tokens(query).compactMap { model.vocabulary.id($0) }
+        let hits = try ranker.rank(query, options: RankingOptions(scorer: .desm(.inOut)), k: docs.count).hits
+        XCTAssertEqual(hits.count, docs.count)
+        for h in hits {
+            let ids = docIDs[h.doc]
+            guard !ids.isEmpty else { XCTAssertEqual(h.score, 0); continue }
+            var c = [Double](repeating: 0, count: model.dim)
+            for id in ids {
+                let w = log(1 + (n - Double(df[id]!) + 0.5) / (Double(df[id]!) + 0.5))
+                for (i, x) in unitRow(model.output!, id).enumerated() { c[i] += w * x }
+            }
+            let expected = q.reduce(0.0) { $0 + dot(unitRow(model.input, $1), c) / norm(c) } / Double(q.count)
+            XCTAssertEqual(h.score, expected, accuracy: 1e-5)
+        }
+        // A reader cannot be read twice: the one-pass API refuses the IDF variant.
+        let jsonl = dir + "/c.jsonl"
+        try "{\"_id\":\"1\",\"text\":\"apple\"}\n".write(toFile: jsonl, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try IndexBuilder(model: model, options: options).build(collection: CollectionReader(path: jsonl), to: dir + "/x"))
+        XCTAssertNoThrow(try IndexBuilder(model: model, options: options).build(collectionPath: jsonl, to: dir + "/x"))
+    }
+}
