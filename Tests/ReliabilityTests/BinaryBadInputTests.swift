@@ -85,6 +85,22 @@ final class ModelBadInputTests: XCTestCase {
     }
 }
 
+extension ModelBadInputTests {
+    /// Was a known bug (ModelFile.swift checked `vocabulary.count == v`, which counts
+    /// duplicates); fixed on the w2v branch with `distinctCount`, kept as a regression case.
+    func testModelWithDuplicateWordsIsRefused() throws {
+        let m = try tinyModelBytes()
+        let vocabOffset = Int(getLE(m, 40, UInt64.self))
+        let v = Int(getLE(m, 24, UInt64.self))
+        var b = m
+        // Words "cat" (0..<3) and "cats" (3..<7): end the second word at 6, so it reads "cat"
+        // and the third word takes the "s".
+        putLE(&b, vocabOffset + v * 8 + 16, UInt64(6))
+        fixModelChecksums(&b)
+        try runHostileCases([HostileCase(reader: "model", name: "duplicate words", make: file(b), outcome: .offset, contains: ["duplicate"])])
+    }
+}
+
 final class IndexBadInputTests: XCTestCase {
     func testIndexDirectory() throws {
         let t = try templateIndexFiles()
