@@ -164,6 +164,8 @@ func runHostileCases(_ cases: [HostileCase], file: StaticString = #filePath, lin
             XCTFail("\(label): error lacks \"\(s)\": \(message.prefix(300))", file: file, line: line)
         }
     }
+    let readersUsed = Set(cases.map(\.reader)).sorted().joined(separator: ", ")
+    print("hostile cases: \(cases.count) (\(readersUsed))")
     return cases.count
 }
 

@@ -79,11 +79,18 @@ final class KillTests: XCTestCase {
         var partial = 0
         var leftoversAfterKill9 = 0
         var missingAfterKill9WithPrevious = 0
+        /// Longest time from SIGINT/SIGTERM to a clean stop.
+        var slowestCleanStop = 0.0
+        /// Runs that completed (exit 0) although SIGINT/SIGTERM arrived this long before the end.
+        var finishedDespiteSignal: [Double] = []
         var description: String {
             "\(rounds) interruptions (SIGINT \(bySignal[SIGINT] ?? 0), SIGTERM \(bySignal[SIGTERM] ?? 0), SIGKILL \(bySignal[SIGKILL] ?? 0)): "
                 + "\(finishedFirst) finished before the signal, \(stoppedCleanly) stopped cleanly on SIGINT/SIGTERM; "
                 + "output afterwards: previous file \(keptPrevious), none \(leftNothing), new complete \(newComplete), partial \(partial); "
-                + "hidden temporaries left by SIGKILL \(leftoversAfterKill9); output missing after SIGKILL although a previous one existed \(missingAfterKill9WithPrevious)"
+                + "hidden temporaries left by SIGKILL \(leftoversAfterKill9); output missing after SIGKILL although a previous one existed \(missingAfterKill9WithPrevious); "
+                + String(format: "slowest clean stop %.3f s; ", slowestCleanStop)
+                + "completed although signalled > 0.2 s before the end: \(finishedDespiteSignal.filter { $0 > 0.2 }.count)"
+                + (finishedDespiteSignal.isEmpty ? "" : String(format: " (longest %.3f s)", finishedDespiteSignal.max()!))
         }
     }
 
@@ -133,6 +140,7 @@ final class KillTests: XCTestCase {
             let finished = p.terminationReason == .exit && p.terminationStatus == 0
             if finished {
                 report.finishedFirst += 1
+                if sig != SIGKILL { report.finishedDespiteSignal.append(stopSeconds) }
             } else if sig != SIGKILL {
                 // Stopped by the handler (exit 1, "interrupted"), or killed by the signal's
                 // default action before the handler was installed (nothing written yet).
@@ -142,6 +150,7 @@ final class KillTests: XCTestCase {
                     XCTAssertTrue(stderr.contains("interrupted"), "round \(round): \(stderr)")
                     XCTAssertLessThan(stopSeconds, 10, "round \(round): took \(stopSeconds) s to stop")
                     report.stoppedCleanly += 1
+                    report.slowestCleanStop = max(report.slowestCleanStop, stopSeconds)
                 }
             }
             // What is at the output path now?
