@@ -211,6 +211,11 @@ func runLimited(_ executable: String, _ arguments: [String], seconds: Double) th
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
     }
+    // No Swift backtracer in the child: a crash ends it by its signal at once (the
+    // backtracer, left behind as an orphan holding the pipes, once hung an ASan run).
+    var env = ProcessInfo.processInfo.environment
+    env["SWIFT_BACKTRACE"] = "enable=no"
+    p.environment = env
     let out = Pipe(), err = Pipe()
     p.standardOutput = out
     p.standardError = err
@@ -225,7 +230,8 @@ func runLimited(_ executable: String, _ arguments: [String], seconds: Double) th
     if group.wait(timeout: .now() + seconds) == .timedOut {
         timedOut = true
         kill(p.processIdentifier, SIGKILL)
-        group.wait()
+        // A grandchild may still hold the pipes: do not wait for their end forever.
+        _ = group.wait(timeout: .now() + 5)
     }
     p.waitUntilExit()
     return LimitedResult(status: p.terminationStatus, signalled: p.terminationReason == .uncaughtSignal,

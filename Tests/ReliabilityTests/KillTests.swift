@@ -116,6 +116,9 @@ final class KillTests: XCTestCase {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: desm)
             p.arguments = args
+            var env = ProcessInfo.processInfo.environment
+            env["SWIFT_BACKTRACE"] = "enable=no"
+            p.environment = env
             let err = Pipe()
             p.standardError = err
             p.standardOutput = FileHandle.nullDevice
@@ -130,7 +133,7 @@ final class KillTests: XCTestCase {
             if group.wait(timeout: .now() + 30) == .timedOut {
                 kill(p.processIdentifier, SIGKILL)
                 XCTFail("round \(round): desm \(args[0]) did not stop within 30 s of signal \(sig)")
-                group.wait()
+                _ = group.wait(timeout: .now() + 5)
             }
             p.waitUntilExit()
             let stopSeconds = Date().timeIntervalSince(signalledAt)
