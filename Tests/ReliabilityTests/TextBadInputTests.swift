@@ -146,7 +146,7 @@ final class TextBadInputTests: XCTestCase {
             HostileCase(reader: "qrels", name: "duplicate judgment", make: file("1 0 d1 1\n1 0 d1 2\n"), outcome: .line(2), contains: ["judged twice"]),
             HostileCase(reader: "qrels", name: "BEIR header only", make: file("query-id\tcorpus-id\tscore\n"), outcome: .named, contains: ["empty"]),
             HostileCase(reader: "qrels", name: "BEIR header in the middle", make: file("1 0 d 1\nquery-id corpus-id score\n"), outcome: .line(2)),
-            HostileCase(reader: "qrels", name: "gzip bomb of 10 MB lines", make: file(gzip(Array(repeating: [UInt8](repeating: 0x61, count: 10 << 20) + [0x0A], count: 5).flatMap { $0 })), outcome: .line(1)),
+            HostileCase(reader: "qrels", name: "gzip bomb of 10 MB lines", make: file(gzip(Array(repeating: [UInt8](repeating: 0x61, count: 10 << 20) + [0x0A], count: 2).flatMap { $0 })), outcome: .line(1)),
             HostileCase(reader: "qrels", name: "negative grades accepted", make: file("1 0 d1 -1\n1 0 d2 -2147483649\n"), outcome: .accepted("1 topics")),
             HostileCase(reader: "qrels", name: "invalid UTF-8 docno accepted", make: file(Array("1 0 d".utf8) + [0xFF] + Array(" 1\n".utf8)), outcome: .accepted("1 topics")),
         ]
@@ -165,7 +165,7 @@ final class TextBadInputTests: XCTestCase {
             HostileCase(reader: "run", name: "score with trailing junk", make: file("1 Q0 d1 1 2.5x t\n"), outcome: .line(1)),
             HostileCase(reader: "run", name: "score of 10 MB", make: file("1 Q0 d1 1 " + String(repeating: "9", count: 10 << 20) + " t\n"), outcome: .line(1)),
             HostileCase(reader: "run", name: "document twice for a topic", make: file("1 Q0 d1 1 2 t\n1 Q0 d1 2 1 t\n"), outcome: .line(2), contains: ["twice"]),
-            HostileCase(reader: "run", name: "gzip bomb of 10 MB lines", make: file(gzip(Array(repeating: [UInt8](repeating: 0x61, count: 10 << 20) + [0x0A], count: 5).flatMap { $0 })), outcome: .line(1)),
+            HostileCase(reader: "run", name: "gzip bomb of 10 MB lines", make: file(gzip(Array(repeating: [UInt8](repeating: 0x61, count: 10 << 20) + [0x0A], count: 2).flatMap { $0 })), outcome: .line(1)),
             HostileCase(reader: "run", name: "huge rank ignored", make: file("1 Q0 d1 99999999999999999999999 2 t\n"), outcome: .accepted("1 topics")),
             HostileCase(reader: "run", name: "hex float score accepted", make: file("1 Q0 d1 1 0x1p3 t\n"), outcome: .accepted("1 topics")),
         ]
