@@ -177,8 +177,10 @@ func chmodTree(_ dir: String) {
     while let rel = e.nextObject() as? String { chmod(dir + "/" + rel, 0o755) }
 }
 
-/// `desm-fuzz` beside `desm`.
+/// `desm-fuzz` beside `desm`, or the one named by DESM_FUZZ_TOOL (e.g. a release build's,
+/// to run the hostile cases against -Ounchecked readers from a debug test build).
 func readerTool() throws -> String {
+    if let tool = ProcessInfo.processInfo.environment["DESM_FUZZ_TOOL"] { return tool }
     let desm = desmExecutable
     let tool = URL(fileURLWithPath: desm).deletingLastPathComponent().appendingPathComponent("desm-fuzz").path
     guard FileManager.default.isExecutableFile(atPath: tool) else {
