@@ -50,4 +50,13 @@ final class KnownBugTests: XCTestCase {
         ])
     }
 
+    /// VectorFiles.swift:156 (readTab): a line made only of tabs splits into no fields
+    /// (empty fields are dropped from the end), and `f[0]` traps: "Index out of range".
+    /// Found by the `vectors` fuzz target (eval/fuzz/regressions/vectors/crash-dd30a147…).
+    func testTabVectorsWithATabsOnlyLineEndInAnError() throws {
+        try runHostileCases([
+            HostileCase(reader: "vectors", name: "tab line of tabs only", make: file("a\t1\n\t\n"), outcome: .line(2)),
+            HostileCase(reader: "vectors-tab", name: "tab line of tabs only (forced)", make: file("a\t1\t2\n\t\t\n"), outcome: .line(2)),
+        ])
+    }
 }
