@@ -22,8 +22,14 @@ import Foundation
 ///   (noise such as base64 or chemical names glued by the source).
 /// - Stopwords (compared after lowercasing) are removed, then the Porter stemmer is applied.
 ///
-/// Pure-ASCII tokens never leave the UTF-8 bytes (no per-character allocation); a token with
-/// any non-ASCII character goes through Foundation's lowercasing and NFC.
+/// Unlike Lucene's StandardTokenizer (UAX #29), dots and commas never join ("3.14", "U.S.",
+/// "e.g." split), underscores split, and apostrophes are removed rather than kept.
+///
+/// Speed: tokens made of ASCII and Latin characters below U+0300 are lowercased in their
+/// UTF-8 bytes (a table for U+0080..U+02FF; nothing there changes under NFC) with no
+/// per-character allocation; a token with any character from U+0300 up (combining marks,
+/// Greek, Cyrillic, CJK, ...) goes through Foundation's lowercasing and NFC. The analyzer
+/// keeps no mutable state (scratch space is on the stack), so threads may share one.
 public final class Analyzer: @unchecked Sendable {
     public let config: AnalyzerConfig
     private let stopwords: Set<String>
