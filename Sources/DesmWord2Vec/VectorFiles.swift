@@ -372,3 +372,31 @@ private final class GzipSink: VectorSink {
         open = false
     }
 }
+
+extension EmbeddingModel {
+    /// A model from interchange files: `input` gives the vocabulary (its order) and W_IN;
+    /// `output`, when given, must hold exactly the same words (any order) and dimension and
+    /// becomes W_OUT. Imported files carry no counts, so every count is 0.
+    public static func imported(input: VectorSet, output: VectorSet?, analyzer: AnalyzerSettings = .standard) throws -> EmbeddingModel {
+        guard !input.words.isEmpty else { throw DesmError("no vectors in the file", path: input.path) }
+        let vocab = Vocabulary(words: input.words, counts: [Int64](repeating: 0, count: input.words.count))
+        var out: FloatMatrix?
+        if let output {
+            guard output.dim == input.dim else {
+                throw DesmError("OUT vectors have dimension \(output.dim), IN vectors \(input.dim) (\(input.path))", path: output.path)
+            }
+            guard output.words.count == input.words.count else {
+                throw DesmError("OUT file has \(output.words.count) words, the IN file \(input.words.count) (\(input.path)); they must hold the same words", path: output.path)
+            }
+            let m = FloatMatrix(rows: input.words.count, cols: input.dim)
+            for (i, w) in output.words.enumerated() {
+                guard let id = vocab.id(w) else {
+                    throw DesmError("word \"\(w)\" has an OUT vector but no IN vector in \(input.path)", path: output.path)
+                }
+                m.row(id).baseAddress!.update(from: output.vectors.row(i).baseAddress!, count: input.dim)
+            }
+            out = m
+        }
+        return EmbeddingModel(vocabulary: vocab, dim: input.dim, input: input.vectors, output: out, analyzer: analyzer)
+    }
+}

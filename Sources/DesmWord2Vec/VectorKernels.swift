@@ -58,6 +58,20 @@ func accumulateThenUpdate(_ a: Float, _ y: UnsafeMutablePointer<Float>, into neu
     }
 }
 
+/// Reads one float from every cache line of the given rows, all independent loads, so the
+/// cache misses of randomly chosen rows overlap instead of arriving one by one inside the
+/// dependent dot/axpy chains (Swift has no prefetch intrinsic). Returns a sum to keep.
+@inline(__always)
+func touchRows(_ base: UnsafePointer<Float>, _ ids: UnsafePointer<Int32>, _ count: Int, _ dim: Int) -> Float {
+    var s: Float = 0
+    for j in 0..<count {
+        let r = base + Int(ids[j]) * dim
+        var k = 0
+        while k < dim { s += r[k]; k += 16 }
+    }
+    return s
+}
+
 /// The logistic function tabulated over [-maxExp, maxExp] as word2vec does (1000 entries
 /// by default); outside that range callers clip. Tests build a fine table to check
 /// gradients against finite differences.

@@ -76,18 +76,19 @@ struct BenchTrainCommand: ParsableCommand {
             for (w, c) in zip(vocab.words, vocab.counts) { text += "\(w) \(c)\n" }
             try writeFileAtomically(vocabFile, text: text)
         }
-        print("| arch | tool | seconds | words/s | words/s/thread | desm ÷ tool |")
-        print("|---|---|---:|---:|---:|---:|")
+        print("| arch | tool | wall s | words/s | words/s/thread | desm ÷ tool | CPU s | words/CPU-s | desm ÷ tool (CPU) |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
         for a in arch {
-            var rates: [String: Double] = [:]
-            var order: [String] = []
-            func report(_ tool: String, _ seconds: Double?) {
-                guard let seconds else { print("| \(a.rawValue) | \(tool) | skipped | | | |"); return }
-                let r = words / seconds
+            var rates: [String: Double] = [:], cpuRates: [String: Double] = [:]
+            func report(_ tool: String, _ t: Timing?) {
+                guard let t else { print("| \(a.rawValue) | \(tool) | skipped | | | | | | |"); return }
+                let r = words / t.wall, c = words / t.cpu
                 rates[tool] = r
-                order.append(tool)
+                cpuRates[tool] = c
                 let ratio = rates["desm"].map { String(format: "%.2f×", $0 / r) } ?? ""
-                print(String(format: "| %@ | %@ | %.1f | %.0f | %.0f | %@ |", a.rawValue, tool, seconds, r, r / Double(threads), ratio))
+                let cpuRatio = cpuRates["desm"].map { String(format: "%.2f×", $0 / c) } ?? ""
+                print(String(format: "| %@ | %@ | %.1f | %.0f | %.0f | %@ | %.1f | %.0f | %@ |", a.rawValue, tool, t.wall, r,
+                             r / Double(threads), ratio, t.cpu, c, cpuRatio))
                 fflush(stdout)
             }
             for tool in tools {
@@ -108,9 +109,22 @@ struct BenchTrainCommand: ParsableCommand {
         return p
     }
 
-    func timeDesm(_ a: TrainingParameters.Architecture, _ vocab: Vocabulary, _ data: TrainingCorpus) throws -> Double {
+    /// Wall-clock and CPU seconds (user + system, all threads) of a training phase. CPU time
+    /// is the fairer measure on a machine shared with other jobs.
+    struct Timing { var wall: Double; var cpu: Double }
+
+    static func cpuSeconds(_ who: Int32) -> Double {
+        var u = rusage()
+        getrusage(who, &u)
+        return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) * 1e-6
+            + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) * 1e-6
+    }
+
+    func timeDesm(_ a: TrainingParameters.Architecture, _ vocab: Vocabulary, _ data: TrainingCorpus) throws -> Timing {
         let t = try Word2VecTrainer(parameters: parameters(a), vocabulary: vocab, corpus: data)
-        return try t.train(progress: ProgressReporter(label: "desm \(a.rawValue)", unit: "words", quiet: quiet)).seconds
+        let c0 = BenchTrainCommand.cpuSeconds(RUSAGE_SELF.rawValue)
+        let wall = try t.train(progress: ProgressReporter(label: "desm \(a.rawValue)", unit: "words", quiet: quiet)).seconds
+        return Timing(wall: wall, cpu: BenchTrainCommand.cpuSeconds(RUSAGE_SELF.rawValue) - c0)
     }
 
     func findC() -> String? {
@@ -126,21 +140,21 @@ struct BenchTrainCommand: ParsableCommand {
         return nil
     }
 
-    func timeC(_ a: TrainingParameters.Architecture, _ vocabFile: String, _ work: String) throws -> Double? {
+    func timeC(_ a: TrainingParameters.Architecture, _ vocabFile: String, _ work: String) throws -> Timing? {
         guard let exe = findC() else { printError("note: C word2vec not found (pip install word2vec, or --c-word2vec)"); return nil }
         let p = parameters(a)
         let args = ["-train", corpus, "-read-vocab", vocabFile, "-output", "/dev/null", "-binary", "1",
                     "-cbow", a == .cbow ? "1" : "0", "-size", "\(dim)", "-window", "\(window)",
                     "-negative", "\(negative)", "-hs", "0", "-sample", "\(sample)", "-threads", "\(threads)",
                     "-iter", "\(epochs)", "-min-count", "\(minCount)", "-alpha", "\(p.startingAlpha)"]
-        let t = monotonicSeconds()
+        let t = monotonicSeconds(), c0 = BenchTrainCommand.cpuSeconds(RUSAGE_CHILDREN.rawValue)
         let r = try capture(exe, args)
         let secs = monotonicSeconds() - t
         guard r.status == 0 else { throw DesmError("C word2vec failed (exit \(r.status)): \(r.err.suffix(300))", path: exe) }
-        return secs
+        return Timing(wall: secs, cpu: BenchTrainCommand.cpuSeconds(RUSAGE_CHILDREN.rawValue) - c0)
     }
 
-    func timeGensim(_ a: TrainingParameters.Architecture) throws -> Double? {
+    func timeGensim(_ a: TrainingParameters.Architecture) throws -> Timing? {
         let p = parameters(a)
         let script = """
         import sys, time, logging
@@ -152,9 +166,9 @@ struct BenchTrainCommand: ParsableCommand {
         m = Word2Vec(sg=int(sys.argv[2]), vector_size=\(dim), window=\(window), negative=\(negative), hs=0,
                      sample=\(sample), min_count=\(minCount), workers=\(threads), epochs=\(epochs), alpha=\(p.startingAlpha))
         m.build_vocab(corpus_file=f)
-        t = time.time()
+        t, c = time.time(), time.process_time()
         m.train(corpus_file=f, total_words=m.corpus_total_words, epochs=\(epochs))
-        print(time.time() - t)
+        print(time.time() - t, time.process_time() - c)
         """
         let r = try capture(python, ["-c", script, corpus, a == .sg ? "1" : "0"])
         let out = r.out.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -162,10 +176,11 @@ struct BenchTrainCommand: ParsableCommand {
             printError("note: gensim not available (\(out.hasSuffix("missing") ? "not installed" : r.err.suffix(200)))")
             return nil
         }
-        guard let secs = out.split(separator: "\n").reversed().lazy.compactMap({ Double($0) }).first else {
+        let pairs = out.split(separator: "\n").reversed().lazy.map { $0.split(separator: " ").compactMap { Double($0) } }
+        guard let last = pairs.first(where: { $0.count == 2 }) else {
             throw DesmError("unexpected gensim output: \(out.suffix(200))")
         }
-        return secs
+        return Timing(wall: last[0], cpu: last[1])
     }
 
     func makeWorkDirectory() -> String {

@@ -13,7 +13,7 @@ struct Desm: ParsableCommand {
         harness. Run `desm help <verb>` for each verb's options.
         """,
         // Two `bench` groups exist (w2v's BenchCommand, index's IndexBenchGroup); the lead merges them.
-        subcommands: [StatsCommand.self, EvalCommand.self, TrainCommand.self, ExportCommand.self, NeighborsCommand.self, IndexCommand.self, SearchCommand.self, VerifyCommand.self, BenchCommand.self]
+        subcommands: [StatsCommand.self, EvalCommand.self, TrainCommand.self, ExportCommand.self, ImportCommand.self, NeighborsCommand.self, IndexCommand.self, SearchCommand.self, VerifyCommand.self, BenchCommand.self]
     )
 }
 

@@ -130,6 +130,23 @@ final class FormatTests: TempDirTestCase {
         assertDesmError(try readVectors(path: dir + "/nan.bin", format: .binary), contains: "nan.bin", "byte", "NaN")
     }
 
+    func testImportAlignsOutVectorsByWord() throws {
+        let inPath = writeTemp(dir, "in.txt", "b\t1\t2\na\t3\t4\n")
+        let outPath = writeTemp(dir, "out.txt", "2 2\na 5 6\nb 7 8\n")
+        let m = try EmbeddingModel.imported(input: try readVectors(path: inPath), output: try readVectors(path: outPath))
+        XCTAssertEqual(m.vocabulary.words, ["b", "a"])
+        XCTAssertEqual(Array(m.input.buffer), [1, 2, 3, 4])
+        XCTAssertEqual(Array(m.output!.buffer), [7, 8, 5, 6])
+        try m.save(to: dir + "/m.model")
+        XCTAssertEqual(bytesOf(try EmbeddingModel.load(path: dir + "/m.model").output), bytesOf(m.output))
+        let other = writeTemp(dir, "other.txt", "a\t1\t1\nc\t1\t1\n")
+        assertDesmError(try EmbeddingModel.imported(input: try readVectors(path: inPath), output: try readVectors(path: other)),
+                        contains: "other.txt", "\"c\"")
+        let wide = writeTemp(dir, "wide.txt", "a\t1\t1\t1\nb\t1\t1\t1\n")
+        assertDesmError(try EmbeddingModel.imported(input: try readVectors(path: inPath), output: try readVectors(path: wide)),
+                        contains: "wide.txt", "dimension 3")
+    }
+
     func testWordsWithWhitespaceCannotBeExported() {
         let m = FloatMatrix(rows: 1, cols: 2)
         assertDesmError(try writeVectors(path: dir + "/x.txt", words: ["a b"], matrix: m, format: .text), contains: "a b")
