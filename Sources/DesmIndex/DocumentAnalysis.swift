@@ -58,6 +58,47 @@ public final class TextAnalysis {
         return out
     }
 
+    private struct TokenEntry {
+        var id: Int32      // vocabulary id, −1 when out of vocabulary
+        var term: String?  // BM25 term, nil for a stopword
+    }
+    private var entries: [String: TokenEntry] = [:]
+    private var entriesVocabulary: ObjectIdentifier?
+
+    /// The embedding tokens' vocabulary ids (−1: out of vocabulary), in order, and the BM25
+    /// terms, with one memoised lookup per token (the indexer's hot path).
+    public func analyse(_ text: String, vocabulary: Vocabulary) -> (ids: [Int32], terms: [String]) {
+        let tokens = embedding.tokens(text)
+        if entriesVocabulary != ObjectIdentifier(vocabulary) {
+            entries.removeAll()
+            entriesVocabulary = ObjectIdentifier(vocabulary)
+        }
+        var ids: [Int32] = []
+        ids.reserveCapacity(tokens.count)
+        guard derivesTerms else {
+            for t in tokens { ids.append(Int32(vocabulary.id(t) ?? -1)) }
+            return (ids, bm25.tokens(text))
+        }
+        var terms: [String] = []
+        terms.reserveCapacity(tokens.count)
+        let stem = settings.bm25.stemmer == .porter
+        for t in tokens {
+            let e: TokenEntry
+            if let known = entries[t] {
+                e = known
+            } else {
+                var term: String? = nil
+                if bm25Stopwords.isEmpty || !bm25Stopwords.contains(t) { term = stem ? PorterStemmer.stem(t) : t }
+                e = TokenEntry(id: Int32(vocabulary.id(t) ?? -1), term: term)
+                if entries.count > 1_000_000 { entries.removeAll(keepingCapacity: true) }
+                entries[t] = e
+            }
+            ids.append(e.id)
+            if let term = e.term { terms.append(term) }
+        }
+        return (ids, terms)
+    }
+
     /// BM25 terms of `text`.
     public func bm25Terms(_ text: String) -> [String] {
         derivesTerms ? terms(fromTokens: embedding.tokens(text)) : bm25.tokens(text)

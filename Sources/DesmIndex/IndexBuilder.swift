@@ -155,6 +155,8 @@ public final class IndexBuilder {
     @discardableResult
     public func build(to directory: String, collectionName: String, progress: ProgressReporter,
                       open: () throws -> (() throws -> Document?)) throws -> IndexManifest {
+        var directory = directory
+        while directory.count > 1 && directory.hasSuffix("/") { directory.removeLast() }
         let dim = model.dim
         var weights: [Float]? = nil
         if options.centroid == .idf {
@@ -215,15 +217,15 @@ public final class IndexBuilder {
                         for i in (n * t / threads)..<(n * (t + 1) / threads) {
                             let doc = batch[i]
                             let text = doc.fullText
-                            let (tokens, terms) = analysis.analyse(text)
+                            let (tokens, terms) = analysis.analyse(text, vocabulary: vocabulary)
                             var a = Analysed()
                             a.id = doc.id
                             a.snippet = makeSnippet(text, maxBytes: snippetBytes)
                             a.tokens = tokens.count
                             let ci = pin + i * dim, co = pout + i * dim
                             var nIn = 0, nOut = 0
-                            for tok in tokens {
-                                guard let id = vocabulary.id(tok) else { continue }
+                            for tokenID in tokens where tokenID >= 0 {
+                                let id = Int(tokenID)
                                 a.inVocabulary += 1
                                 if weighted {
                                     let w = idf[id]
@@ -339,7 +341,7 @@ public final class IndexBuilder {
 func makeStagingDirectory(for directory: String) throws -> String {
     var dir = directory
     while dir.count > 1 && dir.hasSuffix("/") { dir.removeLast() }
-    let parent = AtomicFileWriter_directory(of: dir)
+    let parent = parentDirectory(of: dir)
     let base = dir.split(separator: "/").last.map(String.init) ?? "index"
     var template = Array("\(parent)/.\(base).tmp-XXXXXX".utf8CString)
     let ok = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
@@ -347,11 +349,12 @@ func makeStagingDirectory(for directory: String) throws -> String {
         throw DesmError("cannot create a temporary directory in \(parent): \(String(cString: strerror(errno)))", path: directory)
     }
     let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    chmod(path, 0o755) // mkdtemp makes it private; the finished index is an ordinary directory
     TemporaryFiles.shared.register(path)
     return path
 }
 
-func AtomicFileWriter_directory(of path: String) -> String {
+func parentDirectory(of path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "." }
     let d = String(path[..<slash])
     return d.isEmpty ? "/" : d
@@ -383,7 +386,7 @@ func moveIntoPlace(staging: String, directory: String) throws {
             throw DesmError("cannot rename the new index into place: \(String(cString: strerror(errno)))", path: directory)
         }
     }
-    let parent = AtomicFileWriter_directory(of: directory)
+    let parent = parentDirectory(of: directory)
     let dfd = open(parent, O_RDONLY | O_DIRECTORY)
     if dfd >= 0 { fsync(dfd); close(dfd) }
 }
@@ -406,7 +409,8 @@ func makeSnippet(_ text: String, maxBytes: Int) -> String {
     var bytes = 0
     var pendingSpace = false
     for s in text.unicodeScalars {
-        if s.properties.isWhitespace { pendingSpace = bytes > 0; continue }
+        let white = s.value < 0x80 ? (s.value == 0x20 || (s.value >= 0x09 && s.value <= 0x0D)) : s.properties.isWhitespace
+        if white { pendingSpace = bytes > 0; continue }
         let add = (pendingSpace ? 1 : 0) + UTF8.width(s)
         if bytes + add > maxBytes { break }
         if pendingSpace { out.append(" ") }

@@ -12,15 +12,17 @@ struct BenchFixtureCommand: ParsableCommand {
         abstract: "Synthesise a benchmark collection, queries and a random model from text8.",
         discussion: """
         Writes, into DIR:
-          collection.jsonl   N documents, each 50–100 consecutive text8 words from a random
-                             (seeded) position: synthetic, text8 has no documents
-          queries.tsv        Q queries (qid<TAB>text), each 2–4 consecutive text8 words
-          random.model       a model over text8's words with count ≥ --min-count whose IN and
-                             OUT vectors are random Gaussian (seeded): speed does not depend
-                             on the values, quality does (use a trained model for quality)
+          collection.jsonl  N documents, each 50–100 consecutive text8 words
+                            from a random (seeded) position: synthetic, as
+                            text8 has no documents
+          queries.tsv       Q queries (qid<TAB>text), 2–4 consecutive words
+          random.model      a model over text8's words with count ≥
+                            --min-count, IN and OUT random Gaussian (seeded):
+                            speed does not depend on the values, quality
+                            does (use a trained model for quality)
 
         Example:
-          desm bench fixture --text8 data/text8/text8.gz --documents 1000000 --out /tmp/bench
+          desm bench fixture --text8 text8.gz --documents 1000000 --out /tmp/b
         """
     )
 

@@ -14,7 +14,8 @@ struct BenchIndexCommand: ParsableCommand {
         `desm bench fixture` to synthesise a 1M-document collection from text8.
 
         Example:
-          desm bench index --collection /tmp/bench/collection.jsonl --model /tmp/bench/random.model --out /tmp/bench/idx
+          desm bench index --collection /tmp/b/collection.jsonl \\
+              --model /tmp/b/random.model --out /tmp/b/idx
         """
     )
 

@@ -11,8 +11,8 @@ struct BenchSearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "Time searching an index: open time, DESM (single and batched) and BM25 queries/second and latency percentiles.",
         discussion: """
-        Queries come from a file with one `qid<TAB>text` per line (or just text). Reports:
-        the time to open the index and model, resident memory, full-collection DESM IN-OUT \
+        Queries come from a file with one `qid<TAB>text` per line (or just text). \
+        Reports the time to open the index and model, resident memory, full-collection DESM IN-OUT \
         one query at a time (latency p50/p90/p99, both threads), DESM batched (all queries as \
         one blocked matrix product), and BM25 (one thread per query; then the batch on all \
         threads). With --dump DIR it also writes the query vectors (queries.f32, float32 \
@@ -20,7 +20,8 @@ struct BenchSearchCommand: ParsableCommand {
         eval/bench/peers.py can time faiss and bm25s on the same search and compare results.
 
         Example:
-          desm bench search --index /tmp/bench/idx --queries /tmp/bench/queries.tsv --dump /tmp/bench/dump
+          desm bench search --index /tmp/b/idx --queries /tmp/b/queries.tsv \\
+              --dump /tmp/b/dump
         """
     )
 

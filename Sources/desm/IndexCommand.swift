@@ -11,19 +11,20 @@ struct IndexCommand: ParsableCommand {
         commandName: "index",
         abstract: "Index a collection: unit IN and OUT document centroids for DESM, and a BM25 inverted index.",
         discussion: """
-        Reads the collection once (one file or a directory; JSONL, plain or gzip) and writes \
-        the index directory OUT:
+        Reads the collection once (twice with --centroid idf; one file or a \
+        directory; JSONL, plain or gzip) and writes the index directory OUT:
 
-          manifest.json          format version, counts, model checksum, analyzer settings,
-                                 BM25 statistics, size and CRC-32 of every file below
-          centroids.in/.out      one unit vector per document: the mean of its in-vocabulary
-                                 word tokens' unit IN (OUT) vectors, normalised (with
-                                 --centroid idf, each weighted by its word's idf)
-          postings, terms        BM25: stemmed terms (byte-sorted) and their postings
-                                 (document, term frequency), delta/varint coded
-          doclens, docflags      document lengths in terms; documents with no in-vocabulary
-                                 word (kept, zero centroid, DESM score 0)
-          docnos, snippets       document ids and the first bytes of each text
+          manifest.json      format version, counts, model checksum, analyzer
+                             settings, BM25 statistics, size and CRC-32 of
+                             every file below
+          centroids.in/.out  one unit vector per document: the normalised
+                             mean of its in-vocabulary tokens' unit IN (OUT)
+                             vectors (--centroid idf: weighted by idf)
+          postings, terms    BM25: stemmed terms (byte-sorted) and their
+                             postings (document, tf), delta/varint coded
+          doclens, docflags  lengths in terms; documents with no word in the
+                             vocabulary (kept, zero centroid, DESM score 0)
+          docnos, snippets   document ids and the first bytes of each text
 
         Embedding tokens come from the model's embedding analyzer (unstemmed), BM25 terms \
         from its BM25 analyzer (Lucene's English stopwords, Porter stemmer): title and text \
@@ -32,7 +33,9 @@ struct IndexCommand: ParsableCommand {
         maps the files into memory.
 
         Example:
-          desm index --collection data/scifact/corpus.jsonl --model text8.model --out scifact.idx
+          desm index --collection scifact/corpus.jsonl --model text8.model --out sf.idx
+          desm index --collection scifact/corpus.jsonl --model text8.model \\
+              --out sf-idf.idx --centroid idf
         """
     )
 

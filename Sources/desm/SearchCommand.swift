@@ -16,9 +16,9 @@ struct SearchCommand: ParsableCommand {
         the document's centroid and its share of the score, and every BM25 term's score.
 
         Examples:
-          desm search scifact.idx "vitamin d deficiency and covid" --scorer mixture --norm minmax --alpha 0.5
-          desm search scifact.idx "cancer stem cells" --scorer in-out --rerank 100 -k 5 --explain
-          desm search scifact.idx "cancer stem cells" --scorer bm25 --json
+          desm search sf.idx "stem cells" --scorer mixture --norm minmax --alpha 0.5
+          desm search sf.idx "stem cells" --scorer in-out --rerank 100 -k 5 --explain
+          desm search sf.idx "stem cells" --scorer bm25 --json
         """
     )
 

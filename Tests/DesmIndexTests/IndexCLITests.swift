@@ -46,6 +46,11 @@ final class IndexCLITests: XCTestCase {
             XCTAssertEqual(s.stdout.split(separator: "\n").filter { $0.hasPrefix("  1  ") || $0.hasPrefix("  2  ") || $0.hasPrefix("  3  ") }.count, 3, s.stdout)
             XCTAssertTrue(s.stdout.contains(scorer == "bm25" ? "bm25 " : "cos "), s.stdout)
         }
+        let idf = dir + "/idf"
+        let ri = try runDesm(["index", "--collection", collection, "--model", model, "--out", idf, "--quiet", "--centroid", "idf"])
+        XCTAssertEqual(ri.status, 0, ri.stderr)
+        XCTAssertTrue(ri.stdout.contains("centroid\tidf"), ri.stdout)
+        XCTAssertEqual(try runDesm(["search", idf, "apple banana", "-k", "3"]).status, 0)
         let j = try runDesm(["search", index, "apple blorp", "--json", "-k", "2", "--rerank", "10"])
         XCTAssertEqual(j.status, 0, j.stderr)
         let obj = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any]

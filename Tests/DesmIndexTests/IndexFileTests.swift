@@ -172,7 +172,7 @@ final class IndexFileTests: XCTestCase {
         let model = makeModel()
         let (dir, path) = temporaryIndexPath(); dirs.append(dir)
         try IndexBuilder(model: model).build(documents: makeDocuments(count: 5), to: path)
-        try IndexBuilder(model: model).build(documents: makeDocuments(count: 9), to: path)
+        try IndexBuilder(model: model).build(documents: makeDocuments(count: 9), to: path + "/")
         XCTAssertEqual(try DocumentIndex(path: path).count, 9)
         let other = dir + "/precious"
         try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)

@@ -130,6 +130,14 @@ final class RankingTests: XCTestCase {
                      "a an and are as at be but by for if in into is it no not of on or such", ""] {
             XCTAssertEqual(analysis.bm25Terms(text), bm25.tokens(text), text)
             XCTAssertEqual(analysis.analyse(text).terms, bm25.tokens(text), text)
+            // The indexer's memoised path gives the same terms (twice: cold and warm cache)
+            // and the vocabulary ids of the embedding tokens.
+            let vocab = Vocabulary(words: ["running", "dogs", "the"], counts: [3, 2, 1])
+            for _ in 0..<2 {
+                let (ids, terms) = analysis.analyse(text, vocabulary: vocab)
+                XCTAssertEqual(terms, bm25.tokens(text), text)
+                XCTAssertEqual(ids, Analyzer(.embedding).tokens(text).map { Int32(vocab.id($0) ?? -1) })
+            }
         }
     }
 
