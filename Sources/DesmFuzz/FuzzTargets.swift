@@ -108,7 +108,7 @@ func hitsKnownVectorBug(_ data: [UInt8]) -> Bool {
           let d = Int(String(decoding: parts[1], as: UTF8.self)), n >= 0, d >= 1 else { return false }
     let (perRow, o1) = d.multipliedReportingOverflow(by: 44)
     let (total, o2) = n.multipliedReportingOverflow(by: max(perRow, 1))
-    return o1 || o2 || total > 64 << 20
+    return o1 || o2 || total > 64 << 20 || perRow > 64 << 20
 }
 
 /// Known bug 5: readTab indexes `f[0]` of a line made only of tabs (no fields left).

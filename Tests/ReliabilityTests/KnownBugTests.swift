@@ -18,6 +18,10 @@ final class KnownBugTests: XCTestCase {
         b.append(0x0A)
         try runHostileCases([
             HostileCase(reader: "vectors", name: "binary header lies: 10^12 vectors", make: file(b), outcome: .offset, contains: ["truncated"]),
+            // Same bug, dimension side (VectorFiles.swift:167 allocates a `dim`-float record
+            // first): "0 2444444488" asks for 9.8 GB (fuzz finding oom-089c9604…).
+            HostileCase(reader: "vectors", name: "binary header lies: dim 2444444488, 0 vectors", make: file(Array("0 2444444488\n".utf8) + [0xFF, 0x20, 0xF9]),
+                        outcome: .named),
         ])
     }
 
