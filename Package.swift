@@ -37,6 +37,11 @@ let package = Package(
             "DesmText", "DesmWord2Vec", "DesmIndex", "DesmEval",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimise),
+        // libFuzzer targets over every reader (see eval/fuzz/run.sh); a plain executable that
+        // replays files when built without -DFUZZING.
+        .executableTarget(name: "desm-fuzz", dependencies: [
+            "DesmText", "DesmWord2Vec", "DesmIndex", "DesmEval",
+        ], path: "Sources/DesmFuzz"),
         .target(name: "DesmTestSupport", path: "Tests/Support"),
         .testTarget(name: "DesmTextTests", dependencies: ["DesmText", "DesmTestSupport"],
                     exclude: ["Fixtures"]), // read through packageRoot
@@ -44,6 +49,9 @@ let package = Package(
         .testTarget(name: "DesmIndexTests", dependencies: ["DesmIndex", "DesmTestSupport"]),
         .testTarget(name: "DesmEvalTests", dependencies: ["DesmEval", "DesmTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["DesmText", "DesmTestSupport"]),
+        .testTarget(name: "ReliabilityTests", dependencies: [
+            "DesmText", "DesmWord2Vec", "DesmIndex", "DesmEval", "DesmTestSupport",
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -25,6 +25,7 @@ struct Desm: ParsableCommand {
             ExperimentCommand.self,
             DemoCommand.self,
             BenchCommand.self,
+            VerifyCommand.self,
         ]
     )
 }
