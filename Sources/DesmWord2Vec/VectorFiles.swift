@@ -30,6 +30,7 @@ public func readVectors(path: String, format: VectorFileFormat? = nil) throws ->
     let r = BufferedBytes(try openByteSource(path))
     let first = try r.line() ?? []
     let header = parseHeader(first)
+    if let header { try checkHeader(header, path: path) }
     let fmt: VectorFileFormat
     if let format {
         fmt = format
@@ -75,6 +76,16 @@ private func parseHeader(_ line: [UInt8]) -> (count: Int, dim: Int)? {
           let d = Int(String(decoding: parts[1], as: UTF8.self)) else { return nil }
     guard n >= 0, d >= 1 else { return nil }
     return (n, d)
+}
+
+/// The largest dimension a vectors file may declare (a header above it is an error, not an
+/// allocation).
+let maxVectorDimension = 1 << 16
+
+private func checkHeader(_ h: (count: Int, dim: Int), path: String) throws {
+    guard h.dim <= maxVectorDimension else {
+        throw DesmError.at(path, line: 1, "the header's dimension \(h.dim) is larger than desm supports (\(maxVectorDimension))")
+    }
 }
 
 @inline(__always)
@@ -153,6 +164,9 @@ private func readTab(_ r: BufferedBytes, first: [UInt8], path: String) throws ->
         lineNo += 1
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
         let f = split(line)
+        guard !f.isEmpty else {
+            throw DesmError.at(path, line: lineNo, "a line of tabs only: expected `word<TAB>v1<TAB>…`")
+        }
         try rows.add(word: String(decoding: f[0], as: UTF8.self), fields: f[1...], path: path, line: lineNo)
     }
     return rows.finish(path: path, format: .tab)
@@ -160,10 +174,12 @@ private func readTab(_ r: BufferedBytes, first: [UInt8], path: String) throws ->
 
 private func readBinary(_ r: BufferedBytes, header: (count: Int, dim: Int), path: String) throws -> VectorSet {
     let dim = header.dim
-    var words = [String](); words.reserveCapacity(header.count)
+    // The header's count is not trusted for allocation: rows grow as vectors are read, so a
+    // lying header ends in "truncated", never in a huge allocation.
+    var words = [String](); words.reserveCapacity(min(header.count, 1 << 16))
     var seen = [String: Int]()
     var duplicates = 0
-    let m = FloatMatrix(rows: header.count, cols: dim)
+    var values = [Float](); values.reserveCapacity(min(header.count, 1 << 16) * dim)
     var record = [Float](repeating: 0, count: dim)
     for i in 0..<header.count {
         // Word: skip newlines/spaces, read up to a space.
@@ -192,7 +208,7 @@ private func readBinary(_ r: BufferedBytes, header: (count: Int, dim: Int), path
         let w = String(decoding: word, as: UTF8.self)
         if seen[w] != nil { duplicates += 1; continue }
         seen[w] = words.count
-        record.withUnsafeBufferPointer { m.row(words.count).baseAddress!.update(from: $0.baseAddress!, count: dim) }
+        values.append(contentsOf: record)
         words.append(w)
     }
     while let b = try r.byte() {
@@ -200,13 +216,7 @@ private func readBinary(_ r: BufferedBytes, header: (count: Int, dim: Int), path
             throw DesmError.at(path, offset: r.offset - 1, "unexpected bytes after the \(header.count) vectors the header announces")
         }
     }
-    let out: FloatMatrix
-    if words.count == header.count {
-        out = m
-    } else {
-        out = FloatMatrix(rows: words.count, cols: dim)
-        out.base.update(from: m.base, count: words.count * dim)
-    }
+    let out = FloatMatrix(rows: words.count, cols: dim, values: values)
     return VectorSet(words: words, vectors: out, path: path, format: .binary, duplicates: duplicates)
 }
 

@@ -115,6 +115,12 @@ struct TrainCommand: ParsableCommand {
             printError("corpus: \(data.tokenCount) words in vocabulary (of \(builder.tokens) read), \(data.sentenceCount) sentences, vocabulary \(vocab.count) words (min-count \(p.minCount))")
             if let base { printError("resume: \(base.vocabulary.count) words kept from \(resume!), \(vocab.count - base.vocabulary.count) new") }
         }
+        // Refuse at once, with the estimate, rather than be killed mid-training.
+        let need = MemoryEstimate.training(vocabulary: vocab.count, dim: p.dim, corpusBytes: data.bytes.count,
+                                           outputVectors: p.loss == .ns, hierarchicalSoftmax: p.loss == .hs,
+                                           threads: p.threads)
+        let memoryLine = try need.check()
+        if !quiet { printError(memoryLine) }
         var pre: PretrainedStart?
         if let initIn {
             pre = PretrainedStart(input: try readVectors(path: initIn), output: try initOut.map { try readVectors(path: $0) },

@@ -1,6 +1,5 @@
-// Hostile inputs that crash or are wrongly accepted by code outside this part of the
-// project (reported to its owners). Each fails until the reader is fixed; the bad-input
-// tables hold every case that already ends correctly.
+// Hostile inputs that once crashed a reader or were wrongly accepted (found by the bad-input
+// suite and the fuzzers); kept as regression tests now that the readers reject them.
 import DesmTestSupport
 import DesmText
 import Foundation

@@ -71,7 +71,10 @@ public final class FloatMatrix: @unchecked Sendable {
     /// A read-only view of `rows × cols` floats at `offset` in a mapped file (offset must be
     /// 4-byte aligned).
     public init(mapped file: MappedFile, offset: Int, rows: Int, cols: Int) throws {
-        guard offset % 4 == 0, offset >= 0, offset + rows * cols * 4 <= file.count else {
+        let (cells, o1) = rows.multipliedReportingOverflow(by: cols)
+        let (bytes, o2) = cells.multipliedReportingOverflow(by: 4)
+        let (end, o3) = offset.addingReportingOverflow(bytes)
+        guard rows >= 0, cols >= 0, !o1, !o2, !o3, offset % 4 == 0, offset >= 0, end <= file.count else {
             throw DesmError.at(file.path, offset: offset, "matrix of \(rows)×\(cols) floats does not fit in the file")
         }
         self.rows = rows
