@@ -1,5 +1,5 @@
 #!/bin/sh
-# Reproduces the index/search benchmark figures in docs-index.md:
+# Reproduces the index/search benchmark figures in README.md (Performance):
 #   eval/bench/run_bench.sh [DESM_BINARY] [WORKDIR] [DOCUMENTS]
 # Builds a synthetic collection (DOCUMENTS docs of 50-100 consecutive text8 words), 1000
 # queries (2-4 consecutive words) and a random 200-d model, indexes it, times searches, and
