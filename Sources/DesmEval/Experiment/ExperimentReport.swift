@@ -134,14 +134,6 @@ struct ExperimentReport {
         return md
     }
 
-    /// Paths in the report are shown relative to the current directory when below it.
-    func displayPath(_ p: String) -> String {
-        let cwd = FileManager.default.currentDirectoryPath
-        let std = (p as NSString).standardizingPath
-        if std.hasPrefix(cwd + "/") { return String(std.dropFirst(cwd.count + 1)) }
-        return std
-    }
-
     func write() throws {
         let dir = runner.resultsDirectory
         let name = config.name
@@ -165,4 +157,11 @@ struct ExperimentReport {
         }
         try writeFileAtomically(outcome.reportPath, text: markdown(chart: "\(name).svg", diffChart: diffName))
     }
+}
+
+/// A path shown relative to the current directory when it lies below it (reports, messages).
+public func displayPath(_ p: String) -> String {
+    let cwd = FileManager.default.currentDirectoryPath
+    let std = (p as NSString).standardizingPath
+    return std.hasPrefix(cwd + "/") ? String(std.dropFirst(cwd.count + 1)) : std
 }
