@@ -31,7 +31,7 @@ public func writeRun(ranker: Ranker, topicIDs: [String], queries: [String], opti
     }
     if !skippedWords.isEmpty, options.scorer != .bm25 {
         let total = skippedWords.values.reduce(0, +)
-        let examples = skippedWords.sorted { $0.value > $1.value }.prefix(8).map(\.key).joined(separator: ", ")
+        let examples = skippedWords.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.prefix(8).map(\.key).joined(separator: ", ")
         stats.notes.append("\(total) query words are not in the model's vocabulary and were skipped (e.g. \(examples))")
     }
     return stats
