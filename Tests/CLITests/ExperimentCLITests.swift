@@ -1,0 +1,114 @@
+import DesmTestSupport
+import Foundation
+import XCTest
+
+/// End-to-end: `desm experiment` on the built-in sample (trains, indexes, ranks, evaluates,
+/// reports), `desm run` on its index, and the one-line errors of both verbs.
+final class ExperimentCLITests: XCTestCase {
+    var dir = ""
+
+    override func setUp() { dir = makeTemporaryDirectory("desm-experiment-cli") }
+    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+
+    /// The sample's config, pointed at the repository's files, with results and cache in `dir`
+    /// and a short training (the test checks the pipeline, not the numbers).
+    func writeSampleConfig() throws -> String {
+        let sample = packageRoot + "/collections/sample/"
+        let config: [String: Any] = [
+            "name": "cli-sample",
+            "collection": sample + "corpus.jsonl",
+            "topics": sample + "topics.xml",
+            "qrels": sample + "qrels.txt",
+            "tuning": ["topics": sample + "topics-tune.xml", "qrels": sample + "qrels.txt"],
+            "training": ["corpora": ["collection"], "arch": "sg", "dim": 20, "min_count": 2, "epochs": 2,
+                         "threads": 1, "seed": 7] as [String: Any],
+            "alphas": [0.0, 0.5, 1.0],
+            "results": dir + "/results",
+            "cache": dir + "/cache",
+        ]
+        let path = dir + "/sample.json"
+        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func testExperimentWritesReportChartsAndRunsAndReusesItsCache() throws {
+        let config = try writeSampleConfig()
+        let first = try runDesm(["experiment", config])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        for system in ["bm25 (baseline)", "in-in", "in-out", "rerank:in-in", "rerank:in-out", "mixture:in-in", "mixture:in-out"] {
+            XCTAssertTrue(first.stdout.contains(system), "missing \(system) in\n\(first.stdout)")
+        }
+        XCTAssertTrue(first.stdout.contains("ndcg_cut_10"), first.stdout)
+        XCTAssertTrue(first.stderr.contains("training:"), first.stderr)
+        let report = try String(contentsOfFile: dir + "/results/cli-sample.md", encoding: .utf8)
+        XCTAssertTrue(report.contains("| `rerank:in-out` |"), report)
+        XCTAssertTrue(report.contains("chosen by NDCG@10 on the tuning topics"), report)
+        for chart in ["cli-sample.svg", "cli-sample-in-out-minus-in-in.svg"] {
+            let svg = try String(contentsOfFile: dir + "/results/" + chart, encoding: .utf8)
+            XCTAssertTrue(svg.contains("<svg"), chart)
+        }
+        let runs = try FileManager.default.contentsOfDirectory(atPath: dir + "/cache/runs-cli-sample")
+        XCTAssertTrue(runs.contains("rerank-in-out.run"), "\(runs)")
+
+        // The same config again reuses the cached model and index and reproduces the table
+        // (one training thread and a fixed seed are deterministic).
+        let second = try runDesm(["experiment", config])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(second.stderr.contains("model: reusing"), second.stderr)
+        XCTAssertTrue(second.stderr.contains("index: reusing"), second.stderr)
+        XCTAssertEqual(first.stdout.components(separatedBy: "\nreport:").first,
+                       second.stdout.components(separatedBy: "\nreport:").first)
+
+        // `desm run` on the cached index writes exactly the experiment's BM25 run.
+        let index = try FileManager.default.contentsOfDirectory(atPath: dir + "/cache").first { $0.hasPrefix("index-") }
+        let indexPath = dir + "/cache/" + (try XCTUnwrap(index))
+        let out = dir + "/bm25.run"
+        let topics = packageRoot + "/collections/sample/topics.xml"
+        let run = try runDesm(["run", indexPath, "--topics", topics, "--scorer", "bm25", "--out", out, "--quiet"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(try String(contentsOfFile: out, encoding: .utf8),
+                       try String(contentsOfFile: dir + "/cache/runs-cli-sample/bm25.run", encoding: .utf8))
+        // An unknown topic field is one line naming the topic file, and no run is written.
+        let bad = try runDesm(["run", indexPath, "--topics", topics, "--field", "nosuchfield",
+                               "--scorer", "bm25", "--out", dir + "/x.run"])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stderr.hasPrefix("desm: error: "), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("topics.xml"), bad.stderr)
+        XCTAssertEqual(bad.stderr.split(separator: "\n").count, 1, bad.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/x.run"))
+    }
+
+    func testBadConfigsAreOneLineErrorsNamingTheConfig() throws {
+        let base = "\"name\": \"x\", \"collection\": \"c\", \"topics\": \"t\", \"qrels\": \"q\""
+        let cases: [(String, String)] = [
+            ("{ not json", "not valid JSON"),
+            ("{\"name\": \"x\"}", "missing required key"),
+            ("{\(base), \"model\": \"m\", \"systems\": [\"nonsense\"]}", "unknown system \"nonsense\""),
+            ("{\(base)}", "needs \"training\""),
+            ("{\(base), \"model\": \"m\", \"alphas\": [2]}", "\"alphas\""),
+        ]
+        for (i, (text, expected)) in cases.enumerated() {
+            let path = dir + "/bad\(i).json"
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let r = try runDesm(["experiment", path, "--quiet"])
+            XCTAssertEqual(r.status, 1, text)
+            XCTAssertTrue(r.stderr.hasPrefix("desm: error: "), r.stderr)
+            XCTAssertTrue(r.stderr.contains("bad\(i).json: "), r.stderr)
+            XCTAssertTrue(r.stderr.contains(expected), "\(text): \(r.stderr)")
+            XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+        }
+        let missing = try runDesm(["demo", "--config", dir + "/nope.json"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("nope.json") && missing.stderr.contains("root of the desm repository"),
+                      missing.stderr)
+    }
+
+    func testEveryVerbHasHelp() throws {
+        for verb in ["stats", "train", "export", "import", "neighbors", "index", "search", "run", "eval",
+                     "experiment", "demo", "bench", "verify"] {
+            let r = try runDesm([verb, "--help"])
+            XCTAssertEqual(r.status, 0, verb)
+            XCTAssertTrue(r.stdout.contains("USAGE: desm \(verb)"), "\(verb): \(r.stdout)")
+        }
+    }
+}
