@@ -47,7 +47,7 @@ let package = Package(
                     exclude: ["Fixtures"]), // read through packageRoot
         .testTarget(name: "DesmWord2VecTests", dependencies: ["DesmWord2Vec", "DesmTestSupport"]),
         .testTarget(name: "DesmIndexTests", dependencies: ["DesmIndex", "DesmTestSupport"]),
-        .testTarget(name: "DesmEvalTests", dependencies: ["DesmEval", "DesmTestSupport"]),
+        .testTarget(name: "DesmEvalTests", dependencies: ["DesmEval", "DesmIndex", "DesmWord2Vec", "DesmTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["DesmText", "DesmTestSupport"]),
         .testTarget(name: "ReliabilityTests", dependencies: [
             "DesmText", "DesmWord2Vec", "DesmIndex", "DesmEval", "DesmTestSupport",

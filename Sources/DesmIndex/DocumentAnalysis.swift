@@ -41,6 +41,31 @@ public final class TextAnalysis {
         return (tokens, terms(fromTokens: tokens))
     }
 
+    /// A query's embedding tokens and BM25 terms with the words of `stoplist` removed from
+    /// both (before stemming), and the removed words in query order.
+    public func analyseQuery(_ text: String, dropping stoplist: QueryStoplist) -> (tokens: [String], terms: [String], dropped: [String]) {
+        guard !stoplist.isEmpty else {
+            let (tokens, terms) = analyse(text)
+            return (tokens, terms, [])
+        }
+        var kept: [String] = [], dropped: [String] = []
+        for t in embedding.tokens(text) {
+            if stoplist.contains(t) { dropped.append(t) } else { kept.append(t) }
+        }
+        if derivesTerms { return (kept, terms(fromTokens: kept), dropped) }
+        // Separate BM25 analysis: add the stoplist to its stopwords (they are removed before
+        // stemming, as the query stoplist must be).
+        var config = settings.bm25
+        let base: [String]
+        switch config.stopwords {
+        case .none: base = []
+        case .english: base = englishStopwords
+        case .custom(let list): base = list
+        }
+        config.stopwords = .custom(base + stoplist.words.sorted())
+        return (kept, Analyzer(config).tokens(text), dropped)
+    }
+
     /// BM25 terms from embedding tokens (only valid when `derivesTerms`).
     private func terms(fromTokens tokens: [String]) -> [String] {
         var out: [String] = []

@@ -11,6 +11,8 @@ public struct AnalysedQuery: Sendable {
     public var skippedWords: [String]
     /// Distinct BM25 terms with their query counts and their term ids (nil: in no document).
     public var terms: [(term: String, count: Int, id: Int?)]
+    /// Query words removed by the query stoplist (`RankingOptions.queryStoplist`), in order.
+    public var droppedWords: [String] = []
 
     public var unknownTerms: [String] { terms.filter { $0.id == nil }.map(\.term) }
 }
@@ -106,9 +108,10 @@ public final class Ranker: @unchecked Sendable {
 
     // MARK: Queries
 
-    public func analyse(_ text: String) throws -> AnalysedQuery {
+    /// The query's DESM words and BM25 terms, without the words of `stoplist`.
+    public func analyse(_ text: String, dropping stoplist: QueryStoplist = .none) throws -> AnalysedQuery {
         let analysis = TextAnalysis(settings: index.manifest.analyzer)
-        let (tokens, terms) = analysis.analyse(text)
+        let (tokens, terms, dropped) = analysis.analyseQuery(text, dropping: stoplist)
         var words: [(String, Int)] = [], skipped: [String] = []
         for t in tokens {
             if let model, let id = model.vocabulary.id(t) { words.append((t, id)) } else { skipped.append(t) }
@@ -120,7 +123,7 @@ public final class Ranker: @unchecked Sendable {
         }
         var termList: [(String, Int, Int?)] = []
         for t in order { termList.append((t, counts[t]!, try index.termID(t))) }
-        return AnalysedQuery(text: text, words: words, skippedWords: skipped, terms: termList)
+        return AnalysedQuery(text: text, words: words, skippedWords: skipped, terms: termList, droppedWords: dropped)
     }
 
     /// Q̄: the mean of the query words' unit vectors in `space` (words whose vector is zero
@@ -163,7 +166,7 @@ public final class Ranker: @unchecked Sendable {
     /// The top `k` documents for one query.
     public func rank(_ text: String, options: RankingOptions, k: Int) throws -> Ranking {
         try requireModel(options)
-        let q = try analyse(text)
+        let q = try analyse(text, dropping: options.queryStoplist)
         let scratch = takeScratch()
         defer { giveBack(scratch) }
         return try rank(q, options: options, k: k, scratch: scratch)
@@ -188,17 +191,17 @@ public final class Ranker: @unchecked Sendable {
     /// query on `threads` threads.
     public func rankBatch(_ texts: [String], options: RankingOptions, k: Int) throws -> [Ranking] {
         try requireModel(options)
-        let queries = try texts.map { try analyse($0) }
+        let queries = try texts.map { try analyse($0, dropping: options.queryStoplist) }
         if case .desm(let v) = options.scorer, options.rerank == nil {
             var vectors: [[Float]?] = queries.map { queryVector($0, space: v.querySpace) }
             let heaps = denseBatch(vectors.map { $0 ?? [] }, space: v.documentSpace, k: k)
             var out: [Ranking] = []
             for (i, q) in queries.enumerated() {
-                var notes = wordNotes(q)
+                var notes = stoplistNotes(q, options) + wordNotes(q)
                 var hits = heaps[i].sorted()
                 if vectors[i] == nil {
                     hits = []
-                    notes.append("no query word is in the model's vocabulary: DESM cannot score this query (empty result)")
+                    notes.append("\(noVectorReason(q)): DESM cannot score this query (empty result)")
                 }
                 out.append(Ranking(query: q, hits: hits, notes: notes))
             }
@@ -233,6 +236,18 @@ public final class Ranker: @unchecked Sendable {
         init(count: Int) { acc = [Float](repeating: 0, count: count) }
     }
 
+    /// Says which words the query stoplist removed (none: no note).
+    private func stoplistNotes(_ q: AnalysedQuery, _ options: RankingOptions) -> [String] {
+        q.droppedWords.isEmpty ? [] : ["query stoplist \(options.queryStoplist.name) removed: " + q.droppedWords.joined(separator: " ")]
+    }
+
+    /// Why DESM has no query vector: every word was on the query stoplist, or none is in the
+    /// model's vocabulary.
+    private func noVectorReason(_ q: AnalysedQuery) -> String {
+        q.words.isEmpty && q.skippedWords.isEmpty && !q.droppedWords.isEmpty
+            ? "every query word is on the query stoplist" : "no query word is in the model's vocabulary"
+    }
+
     private func wordNotes(_ q: AnalysedQuery) -> [String] {
         var notes: [String] = []
         if !q.skippedWords.isEmpty && model != nil {
@@ -243,7 +258,7 @@ public final class Ranker: @unchecked Sendable {
 
     private func rank(_ q: AnalysedQuery, options: RankingOptions, k: Int, scratch: Scratch,
                       threads: Int? = nil) throws -> Ranking {
-        var notes: [String] = []
+        var notes = stoplistNotes(q, options)
         if options.scorer.usesDesm { notes += wordNotes(q) }
         if options.scorer.usesBM25 || options.rerank != nil {
             let unknown = q.unknownTerms
@@ -254,9 +269,9 @@ public final class Ranker: @unchecked Sendable {
             qvec = queryVector(q, space: v.querySpace)
             if qvec == nil {
                 if case .mixture = options.scorer {
-                    notes.append("no query word is in the model's vocabulary: DESM scores 0, the mixture ranks by BM25 alone")
+                    notes.append("\(noVectorReason(q)): DESM scores 0, the mixture ranks by BM25 alone")
                 } else {
-                    notes.append("no query word is in the model's vocabulary: DESM cannot score this query (empty result)")
+                    notes.append("\(noVectorReason(q)): DESM cannot score this query (empty result)")
                     return Ranking(query: q, hits: [], notes: notes)
                 }
             }
@@ -460,7 +475,7 @@ public final class Ranker: @unchecked Sendable {
     public func explain(_ text: String, doc: Int, options: RankingOptions) throws -> Explanation {
         try requireModel(options)
         guard doc >= 0, doc < index.count else { throw DesmError("document \(doc) is not in the index", path: index.path) }
-        let q = try analyse(text)
+        let q = try analyse(text, dropping: options.queryStoplist)
         var e = Explanation(desm: [], desmScore: nil, bm25: [], bm25Score: nil)
         if let v = options.scorer.variant, let model {
             let c = centroids(v.documentSpace).row(doc).baseAddress!

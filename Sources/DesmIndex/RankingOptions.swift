@@ -1,4 +1,5 @@
 import Foundation
+import DesmText
 
 /// Which embedding spaces a DESM score compares: the query words' space, then the
 /// documents' centroid space. IN-OUT is the paper's main scorer.
@@ -94,18 +95,23 @@ public struct RankingOptions: Equatable, Sendable {
     public var normalisation: ScoreNormalisation
     /// Re-rank BM25's top K with the scorer (telescoping); nil ranks the whole collection.
     public var rerank: Int?
+    /// Words removed from every query (both DESM words and BM25 terms) before scoring.
+    public var queryStoplist: QueryStoplist
 
     public init(scorer: ScorerKind = .desm(.inOut), bm25: BM25Parameters = BM25Parameters(),
-                alpha: Double = 0.97, normalisation: ScoreNormalisation = .none, rerank: Int? = nil) {
+                alpha: Double = 0.97, normalisation: ScoreNormalisation = .none, rerank: Int? = nil,
+                queryStoplist: QueryStoplist = .none) {
         self.scorer = scorer
         self.bm25 = bm25
         self.alpha = alpha
         self.normalisation = normalisation
         self.rerank = rerank
+        self.queryStoplist = queryStoplist
     }
 
     /// A run tag without spaces that states the scorer and every parameter that matters,
-    /// e.g. `desm-mixture-in-out-a0.97-norm-none-bm25-k0.9-b0.4-rerank100`.
+    /// e.g. `desm-mixture-in-out-a0.97-norm-none-bm25-k0.9-b0.4-rerank100` (plus
+    /// `-qstop-questions` when a query stoplist is in use).
     public var tag: String {
         func num(_ x: Double) -> String {
             var s = String(format: "%.4f", x)
@@ -121,6 +127,7 @@ public struct RankingOptions: Equatable, Sendable {
         case .mixture(let v): t = "desm-mixture-\(v.rawValue)-a\(num(alpha))-norm-\(normalisation.rawValue)-\(bm)"
         }
         if let k = rerank { t += "-rerank\(k)" + (scorer.usesBM25 ? "" : "-\(bm)") }
+        if !queryStoplist.isEmpty { t += "-qstop-\(queryStoplist.name)" }
         return t
     }
 }

@@ -26,6 +26,11 @@ struct RankingArguments: ParsableArguments {
     @Option(name: .long, help: "BM25 b (Anserini's default).")
     var b: Double = 0.4
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Words removed from every query before scoring (DESM words and BM25 terms; the index is unchanged): none, questions (what how who whom when where which why do does did can is are was were: for question-style queries such as MS MARCO / TREC DL) or the path of a file with one word per line.",
+        valueName: "list"))
+    var queryStopwords: String = "none"
+
     @Option(name: .long, help: "Model file (default: the one recorded in the index manifest). Not needed for bm25.")
     var model: String?
 
@@ -39,16 +44,17 @@ struct RankingArguments: ParsableArguments {
         if let rerank, rerank < 1 { throw ValidationError("--rerank must be at least 1") }
     }
 
-    var options: RankingOptions {
+    /// The ranking options; reads the query stoplist file when one is named.
+    func options() throws -> RankingOptions {
         RankingOptions(scorer: ScorerKind(name: scorer) ?? .desm(.inOut), bm25: BM25Parameters(k1: k1, b: b),
-                       alpha: alpha, normalisation: ScoreNormalisation(rawValue: norm) ?? .none, rerank: rerank)
+                       alpha: alpha, normalisation: ScoreNormalisation(rawValue: norm) ?? .none, rerank: rerank,
+                       queryStoplist: try QueryStoplist.parse(queryStopwords))
     }
 
     /// Opens the index and, when the scorer needs it, its model (checked against the index).
     func openRanker(index path: String) throws -> Ranker {
         let index = try DocumentIndex(path: path)
-        let o = options
-        guard o.scorer != .bm25 else { return try Ranker(index: index, model: nil) }
+        guard ScorerKind(name: scorer) != .bm25 else { return try Ranker(index: index, model: nil) }
         guard let modelPath = model ?? index.manifest.modelPath else {
             throw DesmError("the index does not record its model: pass --model", path: path)
         }

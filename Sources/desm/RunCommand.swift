@@ -52,10 +52,10 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        let options = try ranking.options()
         let ranker = try ranking.openRanker(index: index)
         let topicList = try loadTopics(path: topics)
         let queries = try topicList.map { try $0.text(fields: field) }
-        let options = ranking.options
         let writer = try RunWriter(path: out, tag: tag ?? options.tag)
         let stats = try writeRun(ranker: ranker, topicIDs: topicList.map(\.id), queries: queries,
                                  options: options, depth: depth, to: writer)

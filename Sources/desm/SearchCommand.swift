@@ -57,14 +57,15 @@ struct SearchCommand: ParsableCommand {
         var query: String
         var tag: String
         var skippedWords: [String]
+        var stoplistWords: [String]
         var unknownTerms: [String]
         var notes: [String]
         var hits: [JSONHit]
     }
 
     func run() throws {
+        let options = try ranking.options()
         let ranker = try ranking.openRanker(index: index)
-        let options = ranking.options
         let result = try ranker.rank(query, options: options, k: k)
         var hits: [JSONHit] = []
         for (i, h) in result.hits.enumerated() {
@@ -83,6 +84,7 @@ struct SearchCommand: ParsableCommand {
         }
         if json {
             let r = JSONResult(query: query, tag: options.tag, skippedWords: result.query.skippedWords,
+                               stoplistWords: result.query.droppedWords,
                                unknownTerms: result.query.unknownTerms, notes: result.notes, hits: hits)
             let e = JSONEncoder()
             e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -152,4 +152,67 @@ final class RankingTests: XCTestCase {
                        "desm-mixture-in-out-a0.5-norm-minmax-bm25-k0.9-b0.4")
         XCTAssertEqual(RankingOptions(scorer: .desm(.inIn), rerank: 100).tag, "desm-in-in-rerank100-bm25-k0.9-b0.4")
     }
+
+    func testQueryStoplistRemovesWordsFromBothAnalysesForEveryScorer() throws {
+        let (ranker, _) = try fixture()
+        let stop = QueryStoplist(name: "fruit", words: ["Apple", "fig"])
+        for scorer in [ScorerKind.desm(.inOut), .desm(.inIn), .bm25, .mixture(.inOut)] {
+            for rerank in [nil, 20] as [Int?] {
+                let with = RankingOptions(scorer: scorer, alpha: 0.5, normalisation: .zscore, rerank: rerank, queryStoplist: stop)
+                let without = RankingOptions(scorer: scorer, alpha: 0.5, normalisation: .zscore, rerank: rerank)
+                let a = try ranker.rank("apple cherry FIG grape apple", options: with, k: 15)
+                let b = try ranker.rank("cherry grape", options: without, k: 15)
+                XCTAssertEqual(a.hits.map(\.doc), b.hits.map(\.doc), "\(scorer) \(String(describing: rerank))")
+                XCTAssertEqual(a.hits.map(\.score), b.hits.map(\.score), "\(scorer)")
+                XCTAssertEqual(a.query.droppedWords, ["apple", "fig", "apple"])
+                XCTAssertTrue(a.notes.contains("query stoplist fruit removed: apple fig apple"), "\(a.notes)")
+                // The batch path (a matrix product for full-collection DESM) agrees.
+                let batch = try ranker.rankBatch(["apple cherry FIG grape apple"], options: with, k: 15)[0]
+                XCTAssertEqual(batch.hits.map(\.doc), b.hits.map(\.doc), "\(scorer) batch")
+                XCTAssertTrue(with.tag.hasSuffix("-qstop-fruit"), with.tag)
+            }
+        }
+        // Every word on the list: a clear note, no hits, no NaN.
+        let r = try ranker.rank("apple FIG", options: RankingOptions(scorer: .desm(.inOut), queryStoplist: stop), k: 5)
+        XCTAssertTrue(r.hits.isEmpty)
+        XCTAssertTrue(r.notes.contains { $0.hasPrefix("every query word is on the query stoplist") }, "\(r.notes)")
+        // The explanation leaves the dropped words out too.
+        let e = try ranker.explain("apple cherry", doc: 0, options: RankingOptions(scorer: .mixture(.inIn), queryStoplist: stop))
+        XCTAssertEqual(e.desm.map(\.word), ["cherry"])
+        XCTAssertEqual(e.bm25.map(\.term), ["cherri"])
+    }
+
+    func testQueryStoplistIsAppliedBeforeStemmingWhenBM25TermsAreAnalysedSeparately() {
+        // An embedding analyzer with stopwords cannot share its tokens with BM25: the
+        // stoplist must then be merged into the BM25 analyzer's stopwords.
+        var settings = AnalyzerSettings.standard
+        settings.embedding.stopwords = .custom(["zzz"])
+        let separate = TextAnalysis(settings: settings), shared = TextAnalysis(settings: .standard)
+        let text = "What does the running runner do? Which runs, when and WHY"
+        let a = separate.analyseQuery(text, dropping: .questions)
+        let b = shared.analyseQuery(text, dropping: .questions)
+        XCTAssertEqual(a.terms, ["run", "runner", "run"])
+        XCTAssertEqual(b.terms, a.terms)
+        XCTAssertEqual(b.tokens, ["the", "running", "runner", "runs", "and"])
+        XCTAssertEqual(b.dropped, ["what", "does", "do", "which", "when", "why"])
+        XCTAssertEqual(shared.analyseQuery(text, dropping: .none).terms, shared.analyse(text).terms)
+    }
+
+    func testQueryStoplistSpecifications() throws {
+        XCTAssertEqual(try QueryStoplist.parse("none"), .none)
+        XCTAssertEqual(try QueryStoplist.parse("questions").words.count, 16)
+        let dir = makeTemporaryDirectory("desm-qstop"); dirs.append(dir)
+        let path = dir + "/My List.v2.txt"
+        try "# question words\n\n  What \nCAFE\u{301}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let list = try QueryStoplist.parse(path)
+        XCTAssertEqual(list.name, "file-My_List")
+        XCTAssertEqual(list.words, ["what", "café"])
+        XCTAssertTrue(list.contains("What"))
+        XCTAssertEqual(RankingOptions(scorer: .bm25, queryStoplist: list).tag, "bm25-k0.9-b0.4-qstop-file-My_List")
+        for bad in [dir + "/missing.txt", dir] {
+            XCTAssertThrowsError(try QueryStoplist.parse(bad)) { e in
+                XCTAssertTrue("\(e)".hasPrefix(bad + ":"), "\(e)")
+            }
+        }
+    }
 }

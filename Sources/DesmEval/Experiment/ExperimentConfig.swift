@@ -32,6 +32,9 @@ public struct ExperimentConfig: Codable, Sendable {
     /// Mean-centre the word vectors (count-weighted, per space) before building the
     /// centroids and query vectors (`desm index --center`); default false, the paper's DESM.
     public var center: Bool?
+    /// Words removed from every query before scoring (`desm run --query-stopwords`): "none"
+    /// (default), "questions", or the path of a stopword file.
+    public var queryStopwords: String?
     /// BM25 parameters.
     public var k1: Double?
     public var b: Double?
@@ -110,6 +113,7 @@ public struct ExperimentConfig: Codable, Sendable {
             t.corpora = t.corpora.map { $0 == "collection" ? $0 : r($0) }
             training = t
         }
+        if let q = queryStopwords, !QueryStoplist.builtInNames.contains(q) { queryStopwords = r(q) }
         if let x = results { results = r(x) }
         if let x = cache { cache = r(x) }
     }

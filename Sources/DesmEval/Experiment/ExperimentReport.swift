@@ -123,6 +123,9 @@ struct ExperimentReport {
             md += "- Word vectors mean-centred (count-weighted mean of each space subtracted) before centroids and query vectors (`desm index --center`).\n"
         }
         md += String(format: "- Model checksum %08x; analyzer: embedding tokens unstemmed, BM25 terms Porter-stemmed with Lucene's English stopwords.\n", m.checksum)
+        if let q = try? runner.queryStoplist(), !q.isEmpty {
+            md += "- Query stoplist `\(q.name)` (\(q.words.sorted().joined(separator: " "))): removed from every query (DESM words and BM25 terms) before scoring; documents and index unchanged.\n"
+        }
         md += "- BM25 k1 \(runner.bm25.k1), b \(runner.bm25.b); re-ranking depth \(runner.rerankDepth); run depth \(runner.depth); mixture normalisation \(runner.normalisation.rawValue).\n"
         md += "- Run tags:\n"
         for (name, tag) in zip(outcome.systems, outcome.tags) { md += "  - `\(name)`: `\(tag)`\n" }

@@ -51,6 +51,15 @@ public final class ExperimentRunner {
         if alphas.isEmpty || alphas.contains(where: { !($0 >= 0 && $0 <= 1) }) {
             throw DesmError("\"alphas\" must be a non-empty list of numbers in [0, 1]", path: configPath)
         }
+        _ = try queryStoplist()
+    }
+
+    /// The config's `query_stopwords` (none when absent).
+    func queryStoplist() throws -> QueryStoplist {
+        guard let spec = config.queryStopwords else { return .none }
+        do { return try QueryStoplist.parse(spec) } catch let e as DesmError {
+            throw DesmError("\"query_stopwords\": \(e)", path: configPath)
+        }
     }
 
     /// One system of the comparison, parsed from its config name.
@@ -150,9 +159,11 @@ public final class ExperimentRunner {
         var alphaChoices: [String: AlphaChoice] = [:]
         var notes: [String] = []
         let measures = ExperimentReport.measures
+        let stoplist = try queryStoplist()
         for system in systems {
             var options = system.options
             options.bm25 = bm25
+            options.queryStoplist = stoplist
             if system.reranks { options.rerank = rerankDepth }
             if system.tunesAlpha {
                 options.normalisation = normalisation
