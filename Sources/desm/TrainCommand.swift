@@ -98,44 +98,23 @@ struct TrainCommand: ParsableCommand {
             }
             if m.analyzer != .standard { printError("note: using the analyzer settings stored in \(resume)") }
         }
-        try p.validate()
-        let settings = base?.analyzer ?? .standard
-        let analyzer = Analyzer(settings.embedding)
-        let builder = CorpusBuilder(maxSentenceLength: p.maxSentenceLength)
-        let reading = ProgressReporter(label: "reading", unit: "bytes", quiet: quiet)
-        let source = corpus ?? collection!
-        if let corpus {
-            try builder.addCorpus(path: corpus, analyzer: analyzer, progress: reading)
-        } else {
-            try builder.addCollection(path: source, analyzer: analyzer, progress: reading)
-        }
-        reading.finish()
-        let (vocab, data) = try builder.finish(minCount: Int64(p.minCount), extending: base?.vocabulary, source: source)
-        if !quiet {
-            printError("corpus: \(data.tokenCount) words in vocabulary (of \(builder.tokens) read), \(data.sentenceCount) sentences, vocabulary \(vocab.count) words (min-count \(p.minCount))")
-            if let base { printError("resume: \(base.vocabulary.count) words kept from \(resume!), \(vocab.count - base.vocabulary.count) new") }
-        }
-        // Refuse at once, with the estimate, rather than be killed mid-training.
-        let need = MemoryEstimate.training(vocabulary: vocab.count, dim: p.dim, corpusBytes: data.bytes.count,
-                                           outputVectors: p.loss == .ns, hierarchicalSoftmax: p.loss == .hs,
-                                           threads: p.threads)
-        let memoryLine = try need.check()
-        if !quiet { printError(memoryLine) }
         var pre: PretrainedStart?
         if let initIn {
             pre = PretrainedStart(input: try readVectors(path: initIn), output: try initOut.map { try readVectors(path: $0) },
                                   lockFactor: lockFactor)
         }
-        let trainer = try Word2VecTrainer(parameters: p, vocabulary: vocab, corpus: data, analyzer: settings,
-                                          resume: base, pretrained: pre)
+        let inputs = corpus.map { [TrainingInput(path: $0, kind: .corpus)] } ?? [TrainingInput(path: collection!, kind: .collection)]
+        let quiet = self.quiet
+        let recipe = TrainingRecipe(parameters: p, inputs: inputs, resume: base, pretrained: pre, quiet: quiet) { line in
+            if !quiet { printError(line) }
+        }
+        let outcome = try recipe.run(saveTo: out)
         if let pre {
-            printError("pretrained: \(trainer.matchedPretrained.input) of \(vocab.count) words took IN vectors from \(initIn!)"
-                + (pre.output != nil ? ", \(trainer.matchedPretrained.output) OUT vectors from \(initOut!)" : "")
+            printError("pretrained: \(outcome.matchedPretrained.input) of \(outcome.model.vocabulary.count) words took IN vectors from \(initIn!)"
+                + (pre.output != nil ? ", \(outcome.matchedPretrained.output) OUT vectors from \(initOut!)" : "")
                 + " (lock factor \(lockFactor))")
         }
-        let progress = ProgressReporter(label: "training", unit: "words", quiet: quiet)
-        let report = try trainer.train(progress: progress)
-        try trainer.model().save(to: out)
+        let report = outcome.report
         let rate = report.wordsPerSecond
         printError(String(format: "trained %d words in %.1f s: %.0f words/s (%.0f words/s per thread, %d threads); wrote %@",
                           report.words, report.seconds, rate, rate / Double(report.threads), report.threads, out))

@@ -220,27 +220,11 @@ public final class ExperimentRunner {
             return (m, ModelInfo(path: path, cached: true, trainedNow: false, parameters: parameters, corpora: inputs,
                                  vocabulary: m.vocabulary.count, dim: m.dim, checksum: m.checksum))
         }
-        let analyzer = Analyzer(AnalyzerSettings.standard.embedding)
-        let builder = CorpusBuilder(maxSentenceLength: parameters.maxSentenceLength)
-        for (spec, input) in zip(spec.corpora, inputs) {
-            say("training input: \(input)")
-            let progress = ProgressReporter(label: "reading", unit: "bytes", quiet: quiet)
-            if spec == "collection" {
-                try builder.addCollection(path: input, analyzer: analyzer, progress: progress)
-            } else {
-                try builder.addCorpus(path: input, analyzer: analyzer, progress: progress)
-            }
-            progress.finish()
-        }
-        let (vocabulary, corpus) = try builder.finish(minCount: Int64(parameters.minCount), source: inputs.joined(separator: " + "))
-        say("training: \(corpus.tokenCount) words, vocabulary \(vocabulary.count), \(parameters.architecture.rawValue)/\(parameters.loss.rawValue), dim \(parameters.dim), \(parameters.epochs) epochs, \(parameters.threads) threads")
-        let trainer = try Word2VecTrainer(parameters: parameters, vocabulary: vocabulary, corpus: corpus,
-                                          analyzer: .standard)
-        let progress = ProgressReporter(label: "training", unit: "words", quiet: quiet)
-        let report = try trainer.train(progress: progress)
-        progress.finish()
-        let model = trainer.model()
-        try model.save(to: path)
+        for input in inputs { say("training input: \(input)") }
+        let recipe = TrainingRecipe(parameters: parameters,
+                                    inputs: zip(spec.corpora, inputs).map { TrainingInput(path: $1, kind: $0 == "collection" ? .collection : .corpus) },
+                                    quiet: quiet) { [self] line in say(line) }
+        let report = try recipe.run(saveTo: path).report
         say(String(format: "trained in %.1f s (%.0f words/s); cached as %@", report.seconds, report.wordsPerSecond, path))
         let loaded = try EmbeddingModel.load(path: path)
         return (loaded, ModelInfo(path: path, cached: false, trainedNow: true, parameters: parameters, corpora: inputs,
