@@ -28,6 +28,8 @@ struct ExperimentCommand: ParsableCommand {
           alphas, norm    α values tried for mixtures (default 0, 0.1, …, 1) and the per-query
                           normalisation (default zscore)
           center          mean-centre the word vectors (desm index --center; default false)
+          query_stopwords words dropped from queries: none (default), questions
+                          or a stopword file (desm run --query-stopwords)
           k1, b, depth    BM25 parameters (0.9, 0.4) and documents per topic (1000)
           results, cache  output folders (default results/ and cache/ beside the config)
         The model is cached under a key made of its parameters and its inputs' paths, sizes \

@@ -12,10 +12,10 @@ final class ExperimentCLITests: XCTestCase {
 
     /// The sample's config, pointed at the repository's files, with results and cache in `dir`
     /// and a short training (the test checks the pipeline, not the numbers).
-    func writeSampleConfig() throws -> String {
+    func writeSampleConfig(name: String = "cli-sample", extra: [String: Any] = [:]) throws -> String {
         let sample = packageRoot + "/collections/sample/"
-        let config: [String: Any] = [
-            "name": "cli-sample",
+        var config: [String: Any] = [
+            "name": name,
             "collection": sample + "corpus.jsonl",
             "topics": sample + "topics.xml",
             "qrels": sample + "qrels.txt",
@@ -26,7 +26,8 @@ final class ExperimentCLITests: XCTestCase {
             "results": dir + "/results",
             "cache": dir + "/cache",
         ]
-        let path = dir + "/sample.json"
+        config.merge(extra) { $1 }
+        let path = dir + "/\(name).json"
         try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: path))
         return path
     }
@@ -76,6 +77,22 @@ final class ExperimentCLITests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("topics.xml"), bad.stderr)
         XCTAssertEqual(bad.stderr.split(separator: "\n").count, 1, bad.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/x.run"))
+
+        // A query stoplist: reuses model and index, is stated in the report and the tags, and
+        // `desm run --query-stopwords` reproduces the experiment's run.
+        let q = try writeSampleConfig(name: "cli-sample-q", extra: ["query_stopwords": "questions", "systems": ["bm25", "in-in"]])
+        let third = try runDesm(["experiment", q])
+        XCTAssertEqual(third.status, 0, third.stderr)
+        XCTAssertTrue(third.stderr.contains("model: reusing") && third.stderr.contains("index: reusing"), third.stderr)
+        let qReport = try String(contentsOfFile: dir + "/results/cli-sample-q.md", encoding: .utf8)
+        XCTAssertTrue(qReport.contains("Query stoplist `questions`"), qReport)
+        XCTAssertTrue(qReport.contains("`bm25-k0.9-b0.4-qstop-questions`"), qReport)
+        let qOut = dir + "/bm25-q.run"
+        let qRun = try runDesm(["run", indexPath, "--topics", topics, "--scorer", "bm25", "--query-stopwords", "questions",
+                                "--out", qOut, "--quiet"])
+        XCTAssertEqual(qRun.status, 0, qRun.stderr)
+        XCTAssertEqual(try String(contentsOfFile: qOut, encoding: .utf8),
+                       try String(contentsOfFile: dir + "/cache/runs-cli-sample-q/bm25.run", encoding: .utf8))
     }
 
     func testBadConfigsAreOneLineErrorsNamingTheConfig() throws {
@@ -86,6 +103,7 @@ final class ExperimentCLITests: XCTestCase {
             ("{\(base), \"model\": \"m\", \"systems\": [\"nonsense\"]}", "unknown system \"nonsense\""),
             ("{\(base)}", "needs \"training\""),
             ("{\(base), \"model\": \"m\", \"alphas\": [2]}", "\"alphas\""),
+            ("{\(base), \"model\": \"m\", \"query_stopwords\": \"no-such-list.txt\"}", "\"query_stopwords\": "),
         ]
         for (i, (text, expected)) in cases.enumerated() {
             let path = dir + "/bad\(i).json"
