@@ -22,6 +22,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),  // YAML experiment configs
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib",
@@ -31,7 +32,8 @@ let package = Package(
         .target(name: "DesmText", dependencies: ["CZlib"], swiftSettings: optimise),
         .target(name: "DesmWord2Vec", dependencies: ["DesmText"], swiftSettings: optimise),
         .target(name: "DesmIndex", dependencies: ["DesmText", "DesmWord2Vec"], swiftSettings: optimise),
-        .target(name: "DesmEval", dependencies: ["DesmText", "DesmWord2Vec", "DesmIndex", "CLibXML2"],
+        .target(name: "DesmEval", dependencies: ["DesmText", "DesmWord2Vec", "DesmIndex", "CLibXML2",
+                                                 .product(name: "Yams", package: "Yams")],
                 swiftSettings: optimise),
         .executableTarget(name: "desm", dependencies: [
             "DesmText", "DesmWord2Vec", "DesmIndex", "DesmEval",

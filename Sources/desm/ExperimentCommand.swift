@@ -8,11 +8,11 @@ import Foundation
 struct ExperimentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "experiment",
-        abstract: "Run a whole experiment from one JSON config: train or reuse a model, index, rank every system, evaluate, report.",
+        abstract: "Run a whole experiment from one JSON or YAML config: train or reuse a model, index, rank every system, evaluate, report.",
         discussion: """
         The config names the collection, topics, qrels, the training inputs (or a pretrained \
         model) and the systems to compare. Relative paths are relative to the config file. \
-        Keys (snake_case or camelCase):
+        JSON, or YAML (.yaml/.yml) with the same keys. Keys (snake_case or camelCase):
           name            report name: <results>/<name>.md, <name>.svg, <name>-in-out-minus-in-in.svg
           collection      collection file or directory (format detected, or "format")
           topics, fields  topic file and the field(s) forming queries (default ["query"])
@@ -41,7 +41,7 @@ struct ExperimentCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "Experiment config (JSON).")
+    @Argument(help: "Experiment config: JSON, or YAML when the name ends in .yaml or .yml.")
     var config: String
 
     @Flag(name: .long, help: "No progress lines.")

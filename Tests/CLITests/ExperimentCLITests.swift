@@ -32,6 +32,30 @@ final class ExperimentCLITests: XCTestCase {
         return path
     }
 
+    /// The JSON config rewritten as YAML by hand (block mappings and flow sequences, with a
+    /// comment), beside it with the extension .yaml.
+    func yamlCopy(of jsonPath: String) throws -> String {
+        let object = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: jsonPath)))
+        func scalar(_ v: Any) -> String {
+            if let s = v as? String { return "\"" + s.replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+            return "\(v)"
+        }
+        func emit(_ v: Any, indent: String) -> String {
+            if let m = v as? [String: Any] {
+                return m.keys.sorted().map { k -> String in
+                    let x = m[k]!
+                    if x is [String: Any] { return indent + k + ":\n" + emit(x, indent: indent + "  ") }
+                    return indent + k + ": " + emit(x, indent: "")
+                }.joined()
+            }
+            if let a = v as? [Any] { return "[" + a.map(scalar).joined(separator: ", ") + "]\n" }
+            return scalar(v) + "\n"
+        }
+        let path = (jsonPath as NSString).deletingPathExtension + ".yaml"
+        try ("# written by ExperimentCLITests\n" + emit(object, indent: "")).write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
     func testExperimentWritesReportChartsAndRunsAndReusesItsCache() throws {
         let config = try writeSampleConfig()
         let first = try runDesm(["experiment", config])
@@ -80,7 +104,9 @@ final class ExperimentCLITests: XCTestCase {
 
         // A query stoplist: reuses model and index, is stated in the report and the tags, and
         // `desm run --query-stopwords` reproduces the experiment's run.
-        let q = try writeSampleConfig(name: "cli-sample-q", extra: ["query_stopwords": "questions", "systems": ["bm25", "in-in"]])
+        // Written as YAML (the same keys), to check that format too.
+        let qJSON = try writeSampleConfig(name: "cli-sample-q", extra: ["query_stopwords": "questions", "systems": ["bm25", "in-in"]])
+        let q = try yamlCopy(of: qJSON)
         let third = try runDesm(["experiment", q])
         XCTAssertEqual(third.status, 0, third.stderr)
         XCTAssertTrue(third.stderr.contains("model: reusing") && third.stderr.contains("index: reusing"), third.stderr)
@@ -105,6 +131,22 @@ final class ExperimentCLITests: XCTestCase {
             ("{\(base), \"model\": \"m\", \"alphas\": [2]}", "\"alphas\""),
             ("{\(base), \"model\": \"m\", \"query_stopwords\": \"no-such-list.txt\"}", "\"query_stopwords\": "),
         ]
+        let yamlCases: [(String, String)] = [
+            ("name: x\n  bad: [1,\n", ":2: not valid YAML"),
+            ("name: x\nname: y\n", "duplicate key(s) name"),
+            ("- a\n- b\n", "not a YAML mapping"),
+            ("name: x\ncollection: c\ntopics: t\nqrels: q\nmodel: m\nk1: 2001-12-14\n", "\"k1\": Date values"),
+            ("name: x\ncollection: c\ntopics: t\nqrels: q\nmodel: m\nk1: fast\n", "wrong type for \"k1\""),
+        ]
+        for (i, (text, expected)) in yamlCases.enumerated() {
+            let path = dir + "/bad\(i).yaml"
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let r = try runDesm(["experiment", path, "--quiet"])
+            XCTAssertEqual(r.status, 1, text)
+            XCTAssertTrue(r.stderr.hasPrefix("desm: error: " + path), r.stderr)
+            XCTAssertTrue(r.stderr.contains(expected), "\(text): \(r.stderr)")
+            XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+        }
         for (i, (text, expected)) in cases.enumerated() {
             let path = dir + "/bad\(i).json"
             try text.write(toFile: path, atomically: true, encoding: .utf8)

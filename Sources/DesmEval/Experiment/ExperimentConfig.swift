@@ -1,7 +1,8 @@
 import Foundation
 import DesmText
+import Yams
 
-/// One experiment, read from a JSON file: which collection, topics and qrels; how the
+/// One experiment, read from a JSON or YAML file (`.yaml`/`.yml`; the same keys): which collection, topics and qrels; how the
 /// embeddings are obtained (trained, cached by their parameters, or a pretrained model);
 /// which systems to compare; where the report goes. Relative paths are relative to the
 /// config file's directory.
@@ -79,10 +80,12 @@ public struct ExperimentConfig: Codable, Sendable {
             throw DesmError("cannot read experiment config", path: path)
         }
         var config: ExperimentConfig
+        let lower = path.lowercased()
+        let json = lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") ? try jsonFromYAML(data, path: path) : data
         do {
             let decoder = JSONDecoder()
             decoder.keyDecodingStrategy = .convertFromSnakeCase
-            config = try decoder.decode(ExperimentConfig.self, from: data)
+            config = try decoder.decode(ExperimentConfig.self, from: json)
         } catch let DecodingError.dataCorrupted(ctx) {
             throw DesmError("not valid JSON: \(ctx.debugDescription)", path: path)
         } catch let DecodingError.keyNotFound(key, _) {
@@ -100,6 +103,56 @@ public struct ExperimentConfig: Codable, Sendable {
         }
         config.resolvePaths(relativeTo: (base as NSString).standardizingPath)
         return config
+    }
+
+    /// A YAML config as JSON, so both formats go through one decoder with the same keys and
+    /// messages. Only what JSON can say is accepted: mappings with string keys, sequences,
+    /// strings, numbers, booleans and null.
+    static func jsonFromYAML(_ data: Data, path: String) throws -> Data {
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw DesmError("not valid UTF-8", path: path)
+        }
+        let value: Any?
+        do {
+            value = try Yams.load(yaml: text)
+        } catch let e as YamlError {
+            throw yamlError(e, path: path)
+        } catch {
+            throw DesmError("not valid YAML: \(error)", path: path)
+        }
+        guard let value, value is [String: Any] else {
+            throw DesmError("not a YAML mapping of keys to values", path: path)
+        }
+        func plain(_ v: Any, at key: String) throws -> Any {
+            switch v {
+            case let m as [String: Any]: return try m.mapValues { try plain($0, at: key) }
+            case let m as [AnyHashable: Any]:
+                guard let k = m.keys.first(where: { !($0.base is String) }) else { return try m.mapValues { try plain($0, at: key) } }
+                throw DesmError("\"\(key)\": key \(k) is not a string", path: path)
+            case let a as [Any]: return try a.map { try plain($0, at: key) }
+            case is String, is Bool, is Int, is Double, is NSNull: return v
+            default:
+                throw DesmError("\"\(key)\": \(type(of: v)) values (\(v)) are not allowed: quote it as a string", path: path)
+            }
+        }
+        let converted = try (value as! [String: Any]).reduce(into: [String: Any]()) { $0[$1.key] = try plain($1.value, at: $1.key) }
+        return try JSONSerialization.data(withJSONObject: converted)
+    }
+
+    /// Yams' errors as one line naming the config and the line.
+    private static func yamlError(_ e: YamlError, path: String) -> DesmError {
+        switch e {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
+            return DesmError.at(path, line: mark.line, "not valid YAML: \(problem) (column \(mark.column))")
+        case .composer(_, let problem, let mark, _):
+            return DesmError.at(path, line: mark.line, "not valid YAML: \(problem) (column \(mark.column))")
+        case .duplicatedKeysInMapping(let duplicates, _):
+            let keys = duplicates.sorted().joined(separator: ", ")
+            return DesmError("not valid YAML: duplicate key(s) \(keys)", path: path)
+        default:
+            let first = "\(e)".split(separator: "\n").first.map(String.init) ?? "\(e)"
+            return DesmError("not valid YAML: \(first)", path: path)
+        }
     }
 
     mutating func resolvePaths(relativeTo base: String) {
