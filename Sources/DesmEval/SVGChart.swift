@@ -20,6 +20,9 @@ public enum SVGChart {
         svg += plot.axes(ticks: ticks)
         let slot = plot.width / Double(max(n, 1))
         let barWidth = min(slot * 0.6, 90)
+        // Labels under the axis: all rotated when any would not fit its slot (about 7 px
+        // per character at 12 px), so they read as one row.
+        let rotate = labels.prefix(n).contains { Double($0.count) * 7 > slot }
         for i in 0..<n {
             let cx = plot.x0 + slot * (Double(i) + 0.5)
             let v = values[i].isFinite ? values[i] : 0
@@ -33,9 +36,8 @@ public enum SVGChart {
             }
             let labelY = (upper[i].isFinite ? plot.y(upper[i]) : yv) - 6
             svg += text(String(format: "%.4f", values[i]), x: cx, y: labelY, size: 11, anchor: "middle")
-            // Labels under the axis, rotated when crowded.
             let label = escape(labels[i])
-            if slot < 90 || labels[i].count * 7 > Int(slot) {
+            if rotate {
                 svg += "<text x=\"\(f(cx))\" y=\"\(f(plot.y1 + 14))\" \(font) font-size=\"11\" text-anchor=\"end\" transform=\"rotate(-35 \(f(cx)) \(f(plot.y1 + 14)))\">\(label)</text>\n"
             } else {
                 svg += "<text x=\"\(f(cx))\" y=\"\(f(plot.y1 + 18))\" \(font) font-size=\"12\" text-anchor=\"middle\">\(label)</text>\n"

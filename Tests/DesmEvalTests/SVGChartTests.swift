@@ -53,6 +53,21 @@ final class SVGChartTests: XCTestCase {
         XCTAssertEqual(whiskers.count, 9)
     }
 
+    func testAxisLabelsAreAllRotatedOrNoneIs() throws {
+        func rotated(_ labels: [String]) throws -> [Bool] {
+            let svg = SVGChart.barsWithIntervals(title: "t", labels: labels, values: labels.map { _ in 0.5 },
+                                                 lower: labels.map { _ in 0.4 }, upper: labels.map { _ in 0.6 })
+            let doc = try SVGElements(svg)
+            // Axis labels sit 14–18 px below the plot (y 324), below the tick labels.
+            return doc.elements.filter { $0.name == "text" && ($0.attributes["y"].map { Double($0)! > 334 } ?? false) }
+                .map { $0.attributes["transform"]?.hasPrefix("rotate(") ?? false }
+        }
+        XCTAssertEqual(try rotated(["bm25", "in-in", "in-out"]), [false, false, false])
+        // One long label among short ones (and a crowded chart) rotates every label.
+        let mixed = ["bm25", "in-in", "in-out", "rerank:in-in", "rerank:in-out", "mixture:in-in", "mixture:in-out"]
+        XCTAssertEqual(try rotated(mixed), Array(repeating: true, count: mixed.count))
+    }
+
     func testSortedDifferences() throws {
         let values = [0.1, -0.2, 0, 0.05, -0.01, 0.3]
         let svg = SVGChart.sortedDifferences(title: "IN-OUT minus IN-IN", values: values)
