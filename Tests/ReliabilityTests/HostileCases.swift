@@ -189,57 +189,18 @@ func readerTool() throws -> String {
     return tool
 }
 
-struct LimitedResult {
-    var status: Int32
-    var signalled: Bool
-    var timedOut: Bool
-    var stdout: String
-    var stderr: String
-}
-
 /// Whether children may run under `ulimit -v` (not under AddressSanitizer, whose shadow
 /// memory needs terabytes of address space).
 let addressLimitWorks: Bool = {
     guard let tool = try? readerTool() else { return false }
-    let r = try? runProcess("/bin/sh", ["-c", "ulimit -v 4000000; exec \"$0\" --read lines /dev/null", tool])
+    let r = try? runProcess(tool, ["--read", "lines", "/dev/null"], addressLimitKB: 4_000_000)
     return r?.status == 0
 }()
 
-/// Runs a child with a wall-clock limit and (when possible) a 4 GB address-space limit.
-func runLimited(_ executable: String, _ arguments: [String], seconds: Double) throws -> LimitedResult {
-    let p = Process()
-    if addressLimitWorks {
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", "ulimit -v 4000000; exec \"$0\" \"$@\"", executable] + arguments
-    } else {
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-    }
-    // No Swift backtracer in the child: a crash ends it by its signal at once (the
-    // backtracer, left behind as an orphan holding the pipes, once hung an ASan run).
-    var env = ProcessInfo.processInfo.environment
-    env["SWIFT_BACKTRACE"] = "enable=no"
-    p.environment = env
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    var outData = Data(), errData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    group.enter()
-    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    var timedOut = false
-    if group.wait(timeout: .now() + seconds) == .timedOut {
-        timedOut = true
-        kill(p.processIdentifier, SIGKILL)
-        // A grandchild may still hold the pipes: do not wait for their end forever.
-        _ = group.wait(timeout: .now() + 5)
-    }
-    p.waitUntilExit()
-    return LimitedResult(status: p.terminationStatus, signalled: p.terminationReason == .uncaughtSignal,
-                         timedOut: timedOut,
-                         stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+/// Runs a child with a wall-clock limit and (when possible) a 4 GB address-space limit, and
+/// no Swift backtracer: a crash ends it by its signal at once (the backtracer, left behind as
+/// an orphan holding the pipes, once hung an ASan run).
+func runLimited(_ executable: String, _ arguments: [String], seconds: Double) throws -> ProcessResult {
+    try runProcess(executable, arguments, environment: ["SWIFT_BACKTRACE": "enable=no"], timeout: seconds,
+                   addressLimitKB: addressLimitWorks ? 4_000_000 : nil)
 }

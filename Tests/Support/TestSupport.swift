@@ -50,33 +50,77 @@ public struct ProcessResult {
     public var status: Int32
     public var stdout: String
     public var stderr: String
+    /// Ended by a signal (a trap, an abort, or the timeout's SIGKILL); `status` is the signal.
+    public var signalled = false
+    /// Killed because it outlived its timeout.
+    public var timedOut = false
 }
 
 /// Runs `desm` with `arguments` and captures its output.
 @discardableResult
 public func runDesm(_ arguments: [String], stdin: String? = nil) throws -> ProcessResult {
-    try runProcess(desmExecutable, arguments)
+    try runProcess(desmExecutable, arguments, stdin: stdin)
 }
 
-/// Runs an executable and captures its output.
-public func runProcess(_ executable: String, _ arguments: [String]) throws -> ProcessResult {
+/// Output read from a pipe on another thread.
+private final class PipeReader: @unchecked Sendable {
+    private(set) var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+    init(_ pipe: Pipe) {
+        DispatchQueue.global().async { [self] in
+            data = pipe.fileHandleForReading.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+    /// Waits for the end of the output (false when `deadline` passed first).
+    func wait(until deadline: DispatchTime) -> Bool { done.wait(timeout: deadline) == .success }
+}
+
+/// Runs an executable and captures its output, optionally feeding `stdin`, adding
+/// `environment` to the inherited one, killing it (SIGKILL) after `timeout` seconds, and
+/// limiting its address space to `addressLimitKB` (`ulimit -v`, through /bin/sh).
+public func runProcess(_ executable: String, _ arguments: [String], stdin: String? = nil,
+                       environment: [String: String] = [:], timeout: Double? = nil,
+                       addressLimitKB: Int? = nil) throws -> ProcessResult {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: executable)
-    p.arguments = arguments
+    if let limit = addressLimitKB {
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "ulimit -v \(limit); exec \"$0\" \"$@\"", executable] + arguments
+    } else {
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+    }
+    if !environment.isEmpty {
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     let out = Pipe(), err = Pipe()
     p.standardOutput = out
     p.standardError = err
+    let input = stdin.map { _ in Pipe() }
+    if let input { p.standardInput = input } else { p.standardInput = FileHandle.nullDevice }
     try p.run()
-    var outData = Data(), errData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    errData = err.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
+    if let input, let stdin {
+        let handle = input.fileHandleForWriting
+        DispatchQueue.global().async {
+            handle.write(Data(stdin.utf8))
+            try? handle.close()
+        }
+    }
+    let outReader = PipeReader(out), errReader = PipeReader(err)
+    var timedOut = false
+    let deadline: DispatchTime = timeout.map { .now() + $0 } ?? .distantFuture
+    if !(outReader.wait(until: deadline) && errReader.wait(until: deadline)) {
+        timedOut = true
+        kill(p.processIdentifier, SIGKILL)
+        // A grandchild may still hold the pipes: do not wait for their end forever.
+        _ = outReader.wait(until: .now() + 5)
+        _ = errReader.wait(until: .now() + 5)
+    }
     p.waitUntilExit()
     return ProcessResult(status: p.terminationStatus,
-                         stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+                         stdout: String(decoding: outReader.data, as: UTF8.self),
+                         stderr: String(decoding: errReader.data, as: UTF8.self),
+                         signalled: p.terminationReason == .uncaughtSignal, timedOut: timedOut)
 }
 
 /// Whether a Python module can be imported (for oracle tests that skip without it).
