@@ -32,8 +32,9 @@ struct ExperimentCommand: ParsableCommand {
                           or a stopword file (desm run --query-stopwords)
           k1, b, depth    BM25 parameters (0.9, 0.4) and documents per topic (1000)
           results, cache  output folders (default results/ and cache/ beside the config)
-        The model is cached under a key made of its parameters and its inputs' paths, sizes \
-        and times; the index under the model's checksum and the collection's. The runs are \
+        The model is cached under a key made of its parameters and its inputs' sizes and \
+        content checksums (CRC-32), so a copied or touched data file keeps its cache; the \
+        index under the model's checksum and the collection's. The runs are \
         kept in <cache>/runs-<name>/ for `desm eval`.
 
         Example:

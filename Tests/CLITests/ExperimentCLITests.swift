@@ -121,6 +121,27 @@ final class ExperimentCLITests: XCTestCase {
                        try String(contentsOfFile: dir + "/cache/runs-cli-sample-q/bm25.run", encoding: .utf8))
     }
 
+    func testTheCacheFollowsContentNotFileTimes() throws {
+        let copy = dir + "/corpus.jsonl"
+        try FileManager.default.copyItem(atPath: packageRoot + "/collections/sample/corpus.jsonl", toPath: copy)
+        let config = try writeSampleConfig(name: "cache", extra: ["collection": copy, "systems": ["bm25", "in-in"]])
+        let first = try runDesm(["experiment", config, "--quiet"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        // A new modification time (a re-copied data folder): model and index are reused.
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 3600)], ofItemAtPath: copy)
+        let touched = try runDesm(["experiment", config])
+        XCTAssertEqual(touched.status, 0, touched.stderr)
+        XCTAssertTrue(touched.stderr.contains("model: reusing") && touched.stderr.contains("index: reusing"), touched.stderr)
+        // New content: both are rebuilt.
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: copy))
+        handle.seekToEndOfFile()
+        handle.write(Data("{\"_id\": \"extra\", \"title\": \"\", \"text\": \"a new document about wind tunnels\"}\n".utf8))
+        handle.closeFile()
+        let changed = try runDesm(["experiment", config])
+        XCTAssertEqual(changed.status, 0, changed.stderr)
+        XCTAssertFalse(changed.stderr.contains("model: reusing") || changed.stderr.contains("index: reusing"), changed.stderr)
+    }
+
     func testBadConfigsAreOneLineErrorsNamingTheConfig() throws {
         let base = "\"name\": \"x\", \"collection\": \"c\", \"topics\": \"t\", \"qrels\": \"q\""
         let cases: [(String, String)] = [

@@ -15,6 +15,8 @@ public final class ExperimentRunner {
     public var quiet: Bool
     /// Where progress lines go (stderr in the CLI).
     public var log: (String) -> Void
+    /// `fileIdentity`'s memo: (path, size, time) → size and content CRC-32.
+    private var contentChecksums: [String: String] = [:]
 
     public init(config: ExperimentConfig, configPath: String, command: String, quiet: Bool = false,
                 log: @escaping (String) -> Void) {
@@ -277,13 +279,22 @@ public final class ExperimentRunner {
     }
 
     /// Path, size and modification time of a file, or of every file in a directory.
+    /// What a cached model or index depends on in an input: each file's size and the CRC-32
+    /// of its content (not its path or time, so a re-copied data folder keeps its cache; a
+    /// checksum of ~100 MB costs well under a second). The CRC of a file is memoised by
+    /// (path, size, modification time) for the life of the runner.
     func fileIdentity(_ path: String) throws -> String {
         let files = try listCollectionFiles(path)
-        return files.map { f -> String in
+        return try files.map { f -> String in
             let a = try? FileManager.default.attributesOfItem(atPath: f)
             let size = (a?[.size] as? NSNumber)?.intValue ?? -1
             let time = (a?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            return "\(f):\(size):\(Int(time))"
+            let memo = "\(f):\(size):\(time)"
+            if let known = contentChecksums[memo] { return known }
+            let mapped = try MappedFile(path: f)
+            let identity = String(format: "%d:%08x", mapped.count, CRC32.of(mapped.bytes))
+            contentChecksums[memo] = identity
+            return identity
         }.joined(separator: ",")
     }
 
