@@ -119,8 +119,8 @@ public final class IndexBuilder {
         let analysers = (0..<threads).map { _ in TextAnalysis(settings: model.analyzer) }
         let vocabulary = model.vocabulary
         let reader = BatchReader(batchSize: options.batchSize, next: next)
-        reader.start()
         defer { reader.stop() }
+        try reader.start()
         var documents = 0
         while let batch = try reader.take() {
             try Interrupt.check("counting document frequencies")
@@ -193,8 +193,8 @@ public final class IndexBuilder {
         var tokensInVocab = 0
 
         let reader = BatchReader(batchSize: options.batchSize, next: next)
-        reader.start()
         defer { reader.stop() }
+        try reader.start()
 
         let threads = options.threads
         let analysers = (0..<threads).map { _ in TextAnalysis(settings: model.analyzer) }
@@ -428,6 +428,11 @@ func makeSnippet(_ text: String, maxBytes: Int) -> String {
 
 /// Reads documents on its own thread into a small bounded queue of batches, so that parsing
 /// overlaps analysis. Errors are handed over in order and rethrown by `take`.
+///
+/// The thread is a plain pthread that holds the reader (one retain, released when the thread
+/// ends) and nothing else holds the thread: there is no reference cycle, and `stop()` (which
+/// every caller runs in a `defer` right after `start()`) ends and joins the thread on every
+/// path, so that a failed build frees the reader, its collection reader and the documents.
 final class BatchReader: @unchecked Sendable {
     private let batchSize: Int
     private let next: () throws -> Document?
@@ -436,18 +441,36 @@ final class BatchReader: @unchecked Sendable {
     private var finished = false
     private var stopping = false
     private let capacity = 3
-    private var thread: Thread?
+    private var thread: pthread_t?
 
     init(batchSize: Int, next: @escaping () throws -> Document?) {
         self.batchSize = batchSize
         self.next = next
     }
 
-    func start() {
-        let t = Thread { [self] in run() }
-        t.stackSize = 8 << 20
+    /// Only reached once the thread has ended (it holds the reader until then); joins were
+    /// done by `stop()`, this only keeps a forgotten `stop()` from leaking the thread's slot.
+    deinit { if let t = thread { pthread_detach(t) } }
+
+    /// Starts the reading thread (8 MB stack: deeply nested JSON/XML is parsed there).
+    func start() throws {
+        precondition(thread == nil, "BatchReader started twice")
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setstacksize(&attributes, 8 << 20)
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var t = pthread_t()
+        let rc = pthread_create(&t, &attributes, { context in
+            let reader = Unmanaged<BatchReader>.fromOpaque(context!).takeRetainedValue()
+            reader.run()
+            return nil
+        }, context)
+        guard rc == 0 else {
+            Unmanaged<BatchReader>.fromOpaque(context).release()
+            throw DesmError("cannot start the collection reader thread: \(String(cString: strerror(rc)))")
+        }
         thread = t
-        t.start()
     }
 
     private func run() {
@@ -492,12 +515,19 @@ final class BatchReader: @unchecked Sendable {
         }
     }
 
-    /// Asks the thread to stop and waits until it has.
+    /// Asks the thread to stop, waits until it has ended (joined) and drops what it had
+    /// queued. Idempotent; a no-op if the thread was never started.
     func stop() {
         condition.lock()
         stopping = true
         condition.broadcast()
-        while !finished { condition.wait() }
+        condition.unlock()
+        if let t = thread {
+            pthread_join(t, nil)
+            thread = nil
+        }
+        condition.lock()
+        queue.removeAll()
         condition.unlock()
     }
 }
