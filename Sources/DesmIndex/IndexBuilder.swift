@@ -342,20 +342,24 @@ public final class IndexBuilder {
     }
 }
 
-/// A hidden temporary directory beside `directory`, registered for removal on interrupt.
+/// A hidden temporary directory beside `directory`, `.NAME.tmp-PID-XXXXXX`, registered for
+/// removal on interrupt. Staging directories that earlier builds of the same output left
+/// behind when they were killed (their pid is gone) are removed first, and an index such a
+/// build had moved aside (`.NAME.tmp-PID-XXXXXX.old`) is moved back if nothing is at NAME.
 func makeStagingDirectory(for directory: String) throws -> String {
     var dir = directory
     while dir.count > 1 && dir.hasSuffix("/") { dir.removeLast() }
     let parent = parentDirectory(of: dir)
-    let base = dir.split(separator: "/").last.map(String.init) ?? "index"
-    var template = Array("\(parent)/.\(base).tmp-XXXXXX".utf8CString)
-    let ok = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
-    guard ok else {
-        throw DesmError("cannot create a temporary directory in \(parent): \(String(cString: strerror(errno)))", path: directory)
+    removeStaleTemporaries(of: dir) { access($0 + "/" + IndexManifest.fileName, F_OK) == 0 }
+    let (_, path) = try TemporaryFiles.shared.create { () throws -> (Void, String) in
+        var template = Array(temporaryTemplate(for: dir).utf8CString)
+        let ok = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
+        guard ok else {
+            throw DesmError("cannot create a temporary directory in \(parent): \(String(cString: strerror(errno)))", path: directory)
+        }
+        return ((), template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
     }
-    let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     chmod(path, 0o755) // mkdtemp makes it private; the finished index is an ordinary directory
-    TemporaryFiles.shared.register(path)
     return path
 }
 

@@ -7,7 +7,9 @@ import Glibc
 import XCTest
 
 /// What an index build leaves behind: the reader thread and everything it holds are freed on
-/// every path (success, a collection error, an error on the building side).
+/// every path (success, a collection error, an error on the building side), and stale staging
+/// directories of killed builds are removed by the next build of the same output, never those
+/// of live builds.
 final class BuildCleanupTests: XCTestCase {
     var dirs: [String] = []
     override func tearDown() { for d in dirs { removeTree(d) } }
@@ -107,5 +109,92 @@ final class BuildCleanupTests: XCTestCase {
             XCTAssertEqual(weakSources.count, failAt == nil ? 2 : 1)
             for w in weakSources { XCTAssertNil(w(), "failAt \(String(describing: failAt)): a source outlived the build") }
         }
+    }
+
+    // MARK: Stale staging directories
+
+    /// The pid of a process that has ended (and was reaped).
+    func deadPID() throws -> pid_t {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/true")
+        try p.run()
+        p.waitUntilExit()
+        let pid = p.processIdentifier
+        XCTAssertTrue(processIsGone(pid))
+        return pid
+    }
+
+    func makeFakeStaging(_ path: String, withManifestFrom index: String? = nil) throws {
+        if let index {
+            try FileManager.default.copyItem(atPath: index, toPath: path)
+        } else {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+            try "partial".write(toFile: path + "/centroids.in", atomically: false, encoding: .utf8)
+        }
+    }
+
+    func testNextBuildRemovesStaleStagingOfDeadBuildsOnly() throws {
+        let (dir, path) = temporaryIndexPath(); dirs.append(dir)
+        let dead = try deadPID()
+        let live = getpid()
+        let stale = [".idx.tmp-\(dead)-Ab3xYz", ".idx.tmp-\(dead)-Qq0000.old"]
+        let kept = [
+            ".idx.tmp-\(live)-Ab3xYz",          // a live build (this process)
+            ".idx.tmp-\(live)-Ab3xYz.old",
+            ".idx.tmp-1-Ab3xYz",                // pid 1 is alive
+            ".idx.tmp-Ab3xYz",                  // old naming, no pid: owner unknown
+            ".idx.tmp-\(dead)-Ab3xY",           // not the exact pattern
+            ".idx.tmp-\(dead)-Ab3xYz.bak",
+            ".idx.tmp-\(dead)-Ab3xYz-1",
+            ".idx.tmp-0\(dead)-Ab3xYz",
+            ".idx.tmp--Ab3xYz",
+            ".idx2.tmp-\(dead)-Ab3xYz",         // another output's
+            "idx.tmp-\(dead)-Ab3xYz",
+        ]
+        for name in stale + kept { try makeFakeStaging(dir + "/" + name) }
+        try IndexBuilder(model: makeModel()).build(documents: makeDocuments(count: 5), to: path)
+        let left = Set(try FileManager.default.contentsOfDirectory(atPath: dir))
+        XCTAssertEqual(left, Set(kept + ["idx"]))
+        XCTAssertEqual(try DocumentIndex(path: path).count, 5)
+        // A second build (replacing the index) leaves the same set: no temporary of its own.
+        try IndexBuilder(model: makeModel()).build(documents: makeDocuments(count: 7), to: path)
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: dir)), left)
+    }
+
+    func testIndexMovedAsideByAKilledBuildComesBack() throws {
+        let (dir, path) = temporaryIndexPath(); dirs.append(dir)
+        let model = makeModel()
+        try IndexBuilder(model: model).build(documents: makeDocuments(count: 6), to: path)
+        let dead = try deadPID()
+        // Killed between its two renames: the old index aside, the complete new one staged.
+        let aside = dir + "/.idx.tmp-\(dead)-Zz9Zz9.old"
+        XCTAssertEqual(rename(path, aside), 0)
+        try IndexBuilder(model: model).build(documents: makeDocuments(count: 8), to: dir + "/scratch")
+        XCTAssertEqual(rename(dir + "/scratch", dir + "/.idx.tmp-\(dead)-Zz9Zz9"), 0)
+        // The next build fails (no documents), after it has cleaned up: the previous index is back.
+        XCTAssertThrowsError(try IndexBuilder(model: model).build(documents: [], to: path))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["idx"])
+        let restored = try DocumentIndex(path: path)
+        XCTAssertEqual(restored.count, 6)
+        try restored.verify()
+        // With an index in place, a stale moved-aside one is just removed.
+        try makeFakeStaging(aside, withManifestFrom: path)
+        try IndexBuilder(model: model).build(documents: makeDocuments(count: 3), to: path)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["idx"])
+        XCTAssertEqual(try DocumentIndex(path: path).count, 3)
+    }
+
+    func testStagingDirectoryNameCarriesThePid() throws {
+        let (dir, path) = temporaryIndexPath(); dirs.append(dir)
+        let staging = try makeStagingDirectory(for: path + "/")
+        defer { removeTree(staging); TemporaryFiles.shared.unregister(staging) }
+        let name = (staging as NSString).lastPathComponent
+        XCTAssertEqual(temporaryOwner(name, base: "idx")?.pid, getpid(), name)
+        XCTAssertEqual(temporaryOwner(name, base: "idx")?.old, false)
+        XCTAssertEqual(temporaryOwner(name + ".old", base: "idx")?.old, true)
+        // A concurrent build of the same output in this process keeps its staging directory.
+        let other = try makeStagingDirectory(for: path)
+        defer { removeTree(other); TemporaryFiles.shared.unregister(other) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: staging))
     }
 }
