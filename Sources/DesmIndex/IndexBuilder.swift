@@ -337,7 +337,6 @@ public final class IndexBuilder {
         try writeFileAtomically(staging + "/" + IndexManifest.fileName, try manifest.encoded())
         try moveIntoPlace(staging: staging, directory: directory)
         stagingDone = true
-        TemporaryFiles.shared.unregister(staging)
         return manifest
     }
 }
@@ -370,30 +369,44 @@ func parentDirectory(of path: String) -> String {
 }
 
 /// Renames the finished staging directory to `directory`, replacing an existing index there
-/// (never anything else).
-func moveIntoPlace(staging: String, directory: String) throws {
-    var st = stat()
-    if lstat(directory, &st) == 0 {
-        let isDir = (st.st_mode & S_IFMT) == S_IFDIR
-        let isIndex = isDir && access(directory + "/" + IndexManifest.fileName, F_OK) == 0
-        let isEmptyDir = isDir && ((try? FileManager.default.contentsOfDirectory(atPath: directory))?.isEmpty ?? false)
-        guard isIndex || isEmptyDir else {
-            throw DesmError("exists and is not a desm index: not overwriting it", path: directory)
+/// (never anything else). The renames run as one `TemporaryFiles.commit` section: not at all
+/// once SIGINT/SIGTERM has arrived (the build then throws "interrupted"), and never while the
+/// interrupt watcher removes temporaries. The staging directory stays registered until it is
+/// in place, the old index is registered once it is aside, so that either is removed if the
+/// process is interrupted; a kill -9 between the two renames leaves the old index as
+/// `.NAME.tmp-PID-XXXXXX.old`, which the next build moves back (`makeStagingDirectory`).
+func moveIntoPlace(staging: String, directory: String, what: String = "indexing") throws {
+    var old: String? = nil
+    try TemporaryFiles.shared.commit(what) {
+        var st = stat()
+        if lstat(directory, &st) == 0 {
+            let isDir = (st.st_mode & S_IFMT) == S_IFDIR
+            let isIndex = isDir && access(directory + "/" + IndexManifest.fileName, F_OK) == 0
+            let isEmptyDir = isDir && ((try? FileManager.default.contentsOfDirectory(atPath: directory))?.isEmpty ?? false)
+            guard isIndex || isEmptyDir else {
+                throw DesmError("exists and is not a desm index: not overwriting it", path: directory)
+            }
+            let aside = staging + ".old"
+            guard rename(directory, aside) == 0 else {
+                throw DesmError("cannot move the old index aside: \(String(cString: strerror(errno)))", path: directory)
+            }
+            guard rename(staging, directory) == 0 else {
+                let why = String(cString: strerror(errno))
+                _ = rename(aside, directory)
+                throw DesmError("cannot rename the new index into place: \(why)", path: directory)
+            }
+            old = aside
+            TemporaryFiles.shared.register(aside)
+        } else {
+            guard rename(staging, directory) == 0 else {
+                throw DesmError("cannot rename the new index into place: \(String(cString: strerror(errno)))", path: directory)
+            }
         }
-        let old = staging + ".old"
-        guard rename(directory, old) == 0 else {
-            throw DesmError("cannot move the old index aside: \(String(cString: strerror(errno)))", path: directory)
-        }
-        guard rename(staging, directory) == 0 else {
-            let why = String(cString: strerror(errno))
-            _ = rename(old, directory)
-            throw DesmError("cannot rename the new index into place: \(why)", path: directory)
-        }
+        TemporaryFiles.shared.unregister(staging)
+    }
+    if let old {
         removeTree(old)
-    } else {
-        guard rename(staging, directory) == 0 else {
-            throw DesmError("cannot rename the new index into place: \(String(cString: strerror(errno)))", path: directory)
-        }
+        TemporaryFiles.shared.unregister(old)
     }
     let parent = parentDirectory(of: directory)
     let dfd = open(parent, O_RDONLY | O_DIRECTORY)

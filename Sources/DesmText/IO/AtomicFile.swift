@@ -74,10 +74,12 @@ public final class AtomicFileWriter {
         pending.removeAll(keepingCapacity: true)
     }
 
+    /// Writes in pieces of at most 16 MB, stopping between them on SIGINT/SIGTERM.
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
         var off = 0
         while off < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + off, bytes.count - off)
+            try Interrupt.check("writing \(path)")
+            let n = Glibc.write(fd, bytes.baseAddress! + off, min(bytes.count - off, 16 << 20))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw DesmError("write failed: \(String(cString: strerror(errno)))", path: temporaryPath)
@@ -86,7 +88,9 @@ public final class AtomicFileWriter {
         }
     }
 
-    /// Flushes, fsyncs, renames into place and fsyncs the directory.
+    /// Flushes, fsyncs, renames into place and fsyncs the directory. Once SIGINT/SIGTERM has
+    /// arrived it throws "interrupted" instead (here and every 16 MB while writing), and the
+    /// temporary goes when the writer is dropped.
     public func commit() throws {
         try flushPending()
         guard fsync(fd) == 0 else {
@@ -94,13 +98,14 @@ public final class AtomicFileWriter {
         }
         close(fd)
         fd = -1
-        guard rename(temporaryPath, path) == 0 else {
-            let why = String(cString: strerror(errno))
-            unlink(temporaryPath)
-            throw DesmError("cannot rename \(temporaryPath) into place: \(why)", path: path)
+        try TemporaryFiles.shared.commit("writing \(path)") {
+            guard rename(temporaryPath, path) == 0 else {
+                let why = String(cString: strerror(errno))
+                throw DesmError("cannot rename \(temporaryPath) into place: \(why)", path: path)
+            }
+            committed = true
+            TemporaryFiles.shared.unregister(temporaryPath)
         }
-        committed = true
-        TemporaryFiles.shared.unregister(temporaryPath)
         syncDirectory(AtomicFileWriter.directory(of: path))
     }
 }
@@ -122,16 +127,23 @@ func syncDirectory(_ dir: String) {
     if dfd >= 0 { fsync(dfd); close(dfd) }
 }
 
-/// Temporary files and directories in flight, so that a SIGINT/SIGTERM handler can remove
-/// them before the process exits (kill -9 leaves only a hidden `.NAME.tmp-PID-XXXXXX`, never
-/// a partial file under the real name; the next write of NAME removes it,
-/// `removeStaleTemporaries`).
+/// Temporary files and directories in flight, so that an interrupted job (or the interrupt
+/// watcher, see `Interrupt`) can remove them before the process exits. Kill -9 leaves only
+/// a hidden `.NAME.tmp-PID-XXXXXX`, never a partial file under the real name; the next write
+/// of NAME removes it (`removeStaleTemporaries`).
 public final class TemporaryFiles: @unchecked Sendable {
     public static let shared = TemporaryFiles()
     private var lock = pthread_mutex_t()
+    /// Held while a temporary is renamed into place (and by the interrupt watcher, for good,
+    /// before it removes the temporaries), so that the watcher never removes a directory
+    /// while it is being renamed.
+    private var commitLock = pthread_mutex_t()
     private var paths = Set<String>()
 
-    init() { pthread_mutex_init(&lock, nil) }
+    init() {
+        pthread_mutex_init(&lock, nil)
+        pthread_mutex_init(&commitLock, nil)
+    }
 
     public func register(_ path: String) {
         pthread_mutex_lock(&lock); paths.insert(path); pthread_mutex_unlock(&lock)
@@ -151,13 +163,25 @@ public final class TemporaryFiles: @unchecked Sendable {
         return made
     }
 
-    /// Removes every registered temporary path (files, or directories with their files).
-    public func removeAll() {
+    /// Runs `body` (a rename into place) unless SIGINT/SIGTERM has arrived (then throws
+    /// "interrupted: WHAT stopped"), with the commit lock held. Not reentrant.
+    public func commit(_ what: String, _ body: () throws -> Void) throws {
+        pthread_mutex_lock(&commitLock)
+        defer { pthread_mutex_unlock(&commitLock) }
+        try Interrupt.check(what)
+        try body()
+    }
+
+    /// Waits for a rename into place in progress and keeps others from starting (for good:
+    /// only for the interrupt watcher, which ends the process next).
+    func holdCommits() { pthread_mutex_lock(&commitLock) }
+
+    /// Removes every registered temporary path (files, or directories with their files) and
+    /// keeps the lock, so that no new temporary appears (interrupt watcher only).
+    func removeAllAndHold() {
         pthread_mutex_lock(&lock)
-        let all = paths
+        for p in paths { removeTree(p) }
         paths.removeAll()
-        pthread_mutex_unlock(&lock)
-        for p in all { removeTree(p) }
     }
 }
 
