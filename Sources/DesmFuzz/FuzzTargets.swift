@@ -93,33 +93,7 @@ func fuzzCollection(_ data: [UInt8]) throws {
     while let d = try c.next() { _ = d.fullText.utf8.count }
 }
 
-/// Known, reported findings that would stop the fuzzer at once; with DESM_FUZZ_SKIP_KNOWN=1
-/// inputs that hit them are skipped so that fuzzing can go on past them (each one is a
-/// failing test in Tests/ReliabilityTests/KnownBugTests.swift until it is fixed).
-let skipKnown = ProcessInfo.processInfo.environment["DESM_FUZZ_SKIP_KNOWN"] == "1"
-
-/// Known bug 1: readVectors reserves the header's count (× dim) before reading, so a
-/// word2vec header announcing more vectors (or a larger dim) than the file could hold
-/// allocates without bound. Skips headers whose count × (dim·4 + 2) exceeds the input.
-func hitsKnownVectorBug(_ data: [UInt8]) -> Bool {
-    let firstLine = data.prefix(while: { $0 != 0x0A })
-    let parts = firstLine.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D })
-    guard parts.count == 2, let n = Int(String(decoding: parts[0], as: UTF8.self)),
-          let d = Int(String(decoding: parts[1], as: UTF8.self)), n >= 0, d >= 1 else { return false }
-    let (perRow, o1) = d.multipliedReportingOverflow(by: 44)
-    let (total, o2) = n.multipliedReportingOverflow(by: max(perRow, 1))
-    return o1 || o2 || total > 64 << 20 || perRow > 64 << 20
-}
-
-/// Known bug 5: readTab indexes `f[0]` of a line made only of tabs (no fields left).
-func hitsKnownTabBug(_ data: [UInt8]) -> Bool {
-    data.split(separator: 0x0A).dropFirst().contains { line in
-        !line.isEmpty && line.allSatisfy { $0 == 0x09 || $0 == 0x0D || $0 == 0x20 } && line.contains(0x09)
-    }
-}
-
 func fuzzVectors(_ data: [UInt8]) throws {
-    if skipKnown && (hitsKnownVectorBug(data) || hitsKnownTabBug(data)) { return }
     let v = try readVectors(path: inputFile(data))
     precondition(v.vectors.rows == v.words.count)
     for i in 0..<v.vectors.rows { for x in v.vectors.row(i) { precondition(x.isFinite) } }
@@ -131,29 +105,12 @@ func fuzzVectors(_ data: [UInt8]) throws {
 func fuzzModel(_ data: [UInt8], fixChecksums: Bool) throws {
     var bytes = data
     if fixChecksums && bytes.count >= 128 { fixModelChecksums(&bytes) }
-    if skipKnown && hitsKnownModelBug(bytes) { return }
     let m = try EmbeddingModel.load(path: inputFile(bytes), verify: true)
     for w in m.vocabulary.words { _ = m.vocabulary.id(w) }
     var sum: Float = 0
     for i in 0..<m.vocabulary.count { sum += m.inRow(i).reduce(0, +) }
     if let out = m.output { for i in 0..<out.rows { sum += out.row(i).reduce(0, +) } }
     _ = sum
-}
-
-/// Known bug 3: the model loader takes matrix row counts from the header unchecked and
-/// `FloatMatrix(mapped:)` computes `offset + rows * cols * 4` without overflow checks (found
-/// again by this target: eval/fuzz/regressions/model-fixcrc/crash-03ac1d41…, syn1 rows 2^58).
-/// Skips headers whose matrices' byte counts overflow.
-func hitsKnownModelBug(_ b: [UInt8]) -> Bool {
-    guard b.count >= 128 else { return false }
-    func u64(_ at: Int) -> UInt64 { (0..<8).reduce(UInt64(0)) { $0 | UInt64(b[at + $1]) << (8 * $1) } }
-    let dim = u64(16), v = u64(24), syn1 = u64(32)
-    for rows in [v, syn1] {
-        let (a, o1) = rows.multipliedReportingOverflow(by: dim)
-        let (bytes, o2) = a.multipliedReportingOverflow(by: 4)
-        if o1 || o2 || bytes > UInt64(Int.max / 2) { return true }
-    }
-    return false
 }
 
 func fixModelChecksums(_ b: inout [UInt8]) {

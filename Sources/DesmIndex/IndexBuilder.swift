@@ -119,8 +119,8 @@ public final class IndexBuilder {
         let analysers = (0..<threads).map { _ in TextAnalysis(settings: model.analyzer) }
         let vocabulary = model.vocabulary
         let reader = BatchReader(batchSize: options.batchSize, next: next)
-        reader.start()
         defer { reader.stop() }
+        try reader.start()
         var documents = 0
         while let batch = try reader.take() {
             try Interrupt.check("counting document frequencies")
@@ -193,8 +193,8 @@ public final class IndexBuilder {
         var tokensInVocab = 0
 
         let reader = BatchReader(batchSize: options.batchSize, next: next)
-        reader.start()
         defer { reader.stop() }
+        try reader.start()
 
         let threads = options.threads
         let analysers = (0..<threads).map { _ in TextAnalysis(settings: model.analyzer) }
@@ -337,25 +337,28 @@ public final class IndexBuilder {
         try writeFileAtomically(staging + "/" + IndexManifest.fileName, try manifest.encoded())
         try moveIntoPlace(staging: staging, directory: directory)
         stagingDone = true
-        TemporaryFiles.shared.unregister(staging)
         return manifest
     }
 }
 
-/// A hidden temporary directory beside `directory`, registered for removal on interrupt.
+/// A hidden temporary directory beside `directory`, `.NAME.tmp-PID-XXXXXX`, registered for
+/// removal on interrupt. Staging directories that earlier builds of the same output left
+/// behind when they were killed (their pid is gone) are removed first, and an index such a
+/// build had moved aside (`.NAME.tmp-PID-XXXXXX.old`) is moved back if nothing is at NAME.
 func makeStagingDirectory(for directory: String) throws -> String {
     var dir = directory
     while dir.count > 1 && dir.hasSuffix("/") { dir.removeLast() }
     let parent = parentDirectory(of: dir)
-    let base = dir.split(separator: "/").last.map(String.init) ?? "index"
-    var template = Array("\(parent)/.\(base).tmp-XXXXXX".utf8CString)
-    let ok = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
-    guard ok else {
-        throw DesmError("cannot create a temporary directory in \(parent): \(String(cString: strerror(errno)))", path: directory)
+    removeStaleTemporaries(of: dir) { access($0 + "/" + IndexManifest.fileName, F_OK) == 0 }
+    let (_, path) = try TemporaryFiles.shared.create { () throws -> (Void, String) in
+        var template = Array(temporaryTemplate(for: dir).utf8CString)
+        let ok = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
+        guard ok else {
+            throw DesmError("cannot create a temporary directory in \(parent): \(String(cString: strerror(errno)))", path: directory)
+        }
+        return ((), template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
     }
-    let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     chmod(path, 0o755) // mkdtemp makes it private; the finished index is an ordinary directory
-    TemporaryFiles.shared.register(path)
     return path
 }
 
@@ -366,30 +369,44 @@ func parentDirectory(of path: String) -> String {
 }
 
 /// Renames the finished staging directory to `directory`, replacing an existing index there
-/// (never anything else).
-func moveIntoPlace(staging: String, directory: String) throws {
-    var st = stat()
-    if lstat(directory, &st) == 0 {
-        let isDir = (st.st_mode & S_IFMT) == S_IFDIR
-        let isIndex = isDir && access(directory + "/" + IndexManifest.fileName, F_OK) == 0
-        let isEmptyDir = isDir && ((try? FileManager.default.contentsOfDirectory(atPath: directory))?.isEmpty ?? false)
-        guard isIndex || isEmptyDir else {
-            throw DesmError("exists and is not a desm index: not overwriting it", path: directory)
+/// (never anything else). The renames run as one `TemporaryFiles.commit` section: not at all
+/// once SIGINT/SIGTERM has arrived (the build then throws "interrupted"), and never while the
+/// interrupt watcher removes temporaries. The staging directory stays registered until it is
+/// in place, the old index is registered once it is aside, so that either is removed if the
+/// process is interrupted; a kill -9 between the two renames leaves the old index as
+/// `.NAME.tmp-PID-XXXXXX.old`, which the next build moves back (`makeStagingDirectory`).
+func moveIntoPlace(staging: String, directory: String, what: String = "indexing") throws {
+    var old: String? = nil
+    try TemporaryFiles.shared.commit(what) {
+        var st = stat()
+        if lstat(directory, &st) == 0 {
+            let isDir = (st.st_mode & S_IFMT) == S_IFDIR
+            let isIndex = isDir && access(directory + "/" + IndexManifest.fileName, F_OK) == 0
+            let isEmptyDir = isDir && ((try? FileManager.default.contentsOfDirectory(atPath: directory))?.isEmpty ?? false)
+            guard isIndex || isEmptyDir else {
+                throw DesmError("exists and is not a desm index: not overwriting it", path: directory)
+            }
+            let aside = staging + ".old"
+            guard rename(directory, aside) == 0 else {
+                throw DesmError("cannot move the old index aside: \(String(cString: strerror(errno)))", path: directory)
+            }
+            guard rename(staging, directory) == 0 else {
+                let why = String(cString: strerror(errno))
+                _ = rename(aside, directory)
+                throw DesmError("cannot rename the new index into place: \(why)", path: directory)
+            }
+            old = aside
+            TemporaryFiles.shared.register(aside)
+        } else {
+            guard rename(staging, directory) == 0 else {
+                throw DesmError("cannot rename the new index into place: \(String(cString: strerror(errno)))", path: directory)
+            }
         }
-        let old = staging + ".old"
-        guard rename(directory, old) == 0 else {
-            throw DesmError("cannot move the old index aside: \(String(cString: strerror(errno)))", path: directory)
-        }
-        guard rename(staging, directory) == 0 else {
-            let why = String(cString: strerror(errno))
-            _ = rename(old, directory)
-            throw DesmError("cannot rename the new index into place: \(why)", path: directory)
-        }
+        TemporaryFiles.shared.unregister(staging)
+    }
+    if let old {
         removeTree(old)
-    } else {
-        guard rename(staging, directory) == 0 else {
-            throw DesmError("cannot rename the new index into place: \(String(cString: strerror(errno)))", path: directory)
-        }
+        TemporaryFiles.shared.unregister(old)
     }
     let parent = parentDirectory(of: directory)
     let dfd = open(parent, O_RDONLY | O_DIRECTORY)
@@ -428,6 +445,11 @@ func makeSnippet(_ text: String, maxBytes: Int) -> String {
 
 /// Reads documents on its own thread into a small bounded queue of batches, so that parsing
 /// overlaps analysis. Errors are handed over in order and rethrown by `take`.
+///
+/// The thread is a plain pthread that holds the reader (one retain, released when the thread
+/// ends) and nothing else holds the thread: there is no reference cycle, and `stop()` (which
+/// every caller runs in a `defer` right after `start()`) ends and joins the thread on every
+/// path, so that a failed build frees the reader, its collection reader and the documents.
 final class BatchReader: @unchecked Sendable {
     private let batchSize: Int
     private let next: () throws -> Document?
@@ -436,18 +458,36 @@ final class BatchReader: @unchecked Sendable {
     private var finished = false
     private var stopping = false
     private let capacity = 3
-    private var thread: Thread?
+    private var thread: pthread_t?
 
     init(batchSize: Int, next: @escaping () throws -> Document?) {
         self.batchSize = batchSize
         self.next = next
     }
 
-    func start() {
-        let t = Thread { [self] in run() }
-        t.stackSize = 8 << 20
+    /// Only reached once the thread has ended (it holds the reader until then); joins were
+    /// done by `stop()`, this only keeps a forgotten `stop()` from leaking the thread's slot.
+    deinit { if let t = thread { pthread_detach(t) } }
+
+    /// Starts the reading thread (8 MB stack: deeply nested JSON/XML is parsed there).
+    func start() throws {
+        precondition(thread == nil, "BatchReader started twice")
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setstacksize(&attributes, 8 << 20)
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var t = pthread_t()
+        let rc = pthread_create(&t, &attributes, { context in
+            let reader = Unmanaged<BatchReader>.fromOpaque(context!).takeRetainedValue()
+            reader.run()
+            return nil
+        }, context)
+        guard rc == 0 else {
+            Unmanaged<BatchReader>.fromOpaque(context).release()
+            throw DesmError("cannot start the collection reader thread: \(String(cString: strerror(rc)))")
+        }
         thread = t
-        t.start()
     }
 
     private func run() {
@@ -492,12 +532,19 @@ final class BatchReader: @unchecked Sendable {
         }
     }
 
-    /// Asks the thread to stop and waits until it has.
+    /// Asks the thread to stop, waits until it has ended (joined) and drops what it had
+    /// queued. Idempotent; a no-op if the thread was never started.
     func stop() {
         condition.lock()
         stopping = true
         condition.broadcast()
-        while !finished { condition.wait() }
+        condition.unlock()
+        if let t = thread {
+            pthread_join(t, nil)
+            thread = nil
+        }
+        condition.lock()
+        queue.removeAll()
         condition.unlock()
     }
 }

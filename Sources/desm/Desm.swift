@@ -33,13 +33,18 @@ struct Desm: ParsableCommand {
 @main
 enum Main {
     static func main() {
+        // Interrupt.beginExit: from here on the interrupt watcher (SIGINT/SIGTERM during a
+        // phase that does not poll) neither ends the process nor adds a second line.
         do {
             var command = try Desm.parseAsRoot()
             try command.run()
+            Interrupt.beginExit()
         } catch let error as DesmError {
+            Interrupt.beginExit()
             fputs("desm: error: \(error)\n", stderr)
             exit(1)
         } catch {
+            Interrupt.beginExit()
             Desm.exit(withError: error)
         }
     }

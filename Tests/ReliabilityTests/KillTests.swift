@@ -2,7 +2,9 @@
 // SIGTERM, SIGKILL in turn) and checks what is left at the output path: the previous
 // complete file, a new complete file, or nothing — never a partial one. SIGINT and SIGTERM
 // must stop the job with a one-line message and leave no temporary file; after SIGKILL a
-// hidden `.NAME.tmp-*` may remain (counted and reported).
+// hidden `.NAME.tmp-PID-XXXXXX` may remain (counted), which a later run of the same job
+// removes when it gets as far as writing (counted); after the rounds one uninterrupted run
+// must leave the output complete and no temporary at all.
 //
 // DESM_KILL_ROUNDS sets the number of interruptions per job (default 10; the recorded run
 // in eval/reliability.md uses 50, via eval/fuzz/kill_test.sh).
@@ -38,6 +40,7 @@ final class KillTests: XCTestCase {
             _ = try EmbeddingModel.load(path: path, verify: true)
         }
         print("kill test (train, \(epochs) epochs, \(String(format: "%.2f", full.seconds)) s per run): \(report)")
+        XCTAssertEqual(report.leftAfterFinalRun, 0)
         XCTAssertEqual(report.partial, 0)
     }
 
@@ -63,6 +66,7 @@ final class KillTests: XCTestCase {
             try DocumentIndex(path: path).verify()
         }
         print("kill test (index, \(docs) documents, \(String(format: "%.2f", full.seconds)) s per run): \(report)")
+        XCTAssertEqual(report.leftAfterFinalRun, 0)
         XCTAssertEqual(report.partial, 0)
     }
 
@@ -78,6 +82,10 @@ final class KillTests: XCTestCase {
         var newComplete = 0
         var partial = 0
         var leftoversAfterKill9 = 0
+        /// Hidden temporaries of killed runs that a later run removed (or moved back).
+        var removedByLaterRun = 0
+        /// Hidden temporaries still there after the final uninterrupted run (must be 0).
+        var leftAfterFinalRun = 0
         var missingAfterKill9WithPrevious = 0
         /// Longest time from SIGINT/SIGTERM to a clean stop.
         var slowestCleanStop = 0.0
@@ -87,7 +95,7 @@ final class KillTests: XCTestCase {
             "\(rounds) interruptions (SIGINT \(bySignal[SIGINT] ?? 0), SIGTERM \(bySignal[SIGTERM] ?? 0), SIGKILL \(bySignal[SIGKILL] ?? 0)): "
                 + "\(finishedFirst) finished before the signal, \(stoppedCleanly) stopped cleanly on SIGINT/SIGTERM; "
                 + "output afterwards: previous file \(keptPrevious), none \(leftNothing), new complete \(newComplete), partial \(partial); "
-                + "hidden temporaries left by SIGKILL \(leftoversAfterKill9); output missing after SIGKILL although a previous one existed \(missingAfterKill9WithPrevious); "
+                + "hidden temporaries left by SIGKILL \(leftoversAfterKill9), removed by a later run \(removedByLaterRun), left after a final uninterrupted run \(leftAfterFinalRun); output missing after SIGKILL although a previous one existed \(missingAfterKill9WithPrevious); "
                 + String(format: "slowest clean stop %.3f s; ", slowestCleanStop)
                 + "completed although signalled > 0.2 s before the end: \(finishedDespiteSignal.filter { $0 > 0.2 }.count)"
                 + (finishedDespiteSignal.isEmpty ? "" : String(format: " (longest %.3f s)", finishedDespiteSignal.max()!))
@@ -104,6 +112,11 @@ final class KillTests: XCTestCase {
         // A complete output of an earlier, different run (the probe), restored before the
         // odd rounds; the even rounds start with no output at all.
         let previous = output + ".previous"
+        func hiddenTemporaries() -> Set<String> {
+            Set(((try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []).filter { $0.hasPrefix(".\(base).tmp-") })
+        }
+        // Temporaries left by SIGKILL rounds, not yet removed by a later run.
+        var stale = Set<String>()
         for round in 0..<rounds {
             let sig = signals[round % 3]
             let withPrevious = round % 2 == 1
@@ -156,9 +169,16 @@ final class KillTests: XCTestCase {
                     report.slowestCleanStop = max(report.slowestCleanStop, stopSeconds)
                 }
             }
-            // What is at the output path now?
-            let leftovers = ((try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [])
-                .filter { $0.hasPrefix(".\(base).tmp-") }
+            // What is at the output path now? Temporaries of earlier killed runs that are gone
+            // were removed by this run; every one left must be named with its (dead) owner.
+            let temporaries = hiddenTemporaries()
+            report.removedByLaterRun += stale.subtracting(temporaries).count
+            stale.formIntersection(temporaries)
+            let leftovers = temporaries.subtracting(stale)
+            for l in leftovers {
+                let owner = temporaryOwner(l, base: base)
+                XCTAssertEqual(owner?.pid, p.processIdentifier, "round \(round): unexpected temporary \(l)")
+            }
             var exists = false
             var st = stat()
             exists = lstat(output, &st) == 0
@@ -182,13 +202,23 @@ final class KillTests: XCTestCase {
             }
             if !leftovers.isEmpty {
                 if sig == SIGKILL {
-                    report.leftoversAfterKill9 += 1
+                    report.leftoversAfterKill9 += leftovers.count
+                    stale.formUnion(leftovers)          // left for the next runs to remove
                 } else {
                     XCTFail("round \(round): signal \(sig) left temporary files: \(leftovers)")
+                    for l in leftovers { removeTree(parent + "/" + l) }
                 }
-                for l in leftovers { removeTree(parent + "/" + l) }
             }
         }
+        // One run to the end: it removes whatever killed runs left and writes a complete output.
+        let final = try timed(desm, args)
+        XCTAssertEqual(final.status, 0, final.stderr)
+        XCTAssertNoThrow(try check(output), "the final run's output")
+        let remaining = hiddenTemporaries()
+        report.removedByLaterRun += stale.subtracting(remaining).count
+        report.leftAfterFinalRun = remaining.count
+        XCTAssertEqual(remaining, [], "temporaries left after an uninterrupted run")
+        for l in remaining { removeTree(parent + "/" + l) }
         return report
     }
 

@@ -61,4 +61,26 @@ final class WritePolicyTests: XCTestCase {
             XCTAssertTrue("\(error)".contains(dir + "/no/such/dir"), "\(error)")
         }
     }
+
+    /// A writer killed with -9 leaves `.NAME.tmp-PID-XXXXXX`; the next writer of NAME removes
+    /// it once that process is gone, and never a live process's temporary or another name.
+    func testNextWriterRemovesTemporariesOfDeadWritersOnly() throws {
+        let dir = makeTemporaryDirectory("desm-atomic-stale")
+        defer { removeTree(dir) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/true")
+        try p.run()
+        p.waitUntilExit()
+        let dead = p.processIdentifier
+        XCTAssertTrue(processIsGone(dead))
+        let stale = [".out.bin.tmp-\(dead)-a1B2c3"]
+        let kept = [".out.bin.tmp-\(getpid())-a1B2c3", ".out.bin.tmp-1-a1B2c3", ".out.bin.tmp-a1B2c3",
+                    ".out.bin.tmp-\(dead)-a1B2c", ".other.tmp-\(dead)-a1B2c3"]
+        for name in stale + kept { try writeFileAtomically(dir + "/" + name, text: "partial") }
+        let w = try AtomicFileWriter(path: dir + "/out.bin")
+        XCTAssertEqual(temporaryOwner((w.temporaryPath as NSString).lastPathComponent, base: "out.bin")?.pid, getpid())
+        try w.write("complete\n")
+        try w.commit()
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: dir)), Set(kept + ["out.bin"]))
+    }
 }

@@ -11,7 +11,7 @@ targets=${*:-"gzip model run qrels lines model-fixcrc vectors collection topics 
 mkdir -p eval/work/fuzz
 for t in $targets; do
     start=$(date +%s)
-    DESM_FUZZ_SKIP_KNOWN=${DESM_FUZZ_SKIP_KNOWN:-1} eval/fuzz/run.sh "$t" "$seconds" "$runs" 2>/dev/null
+    eval/fuzz/run.sh "$t" "$seconds" "$runs" 2>/dev/null
     rc=$?
     log=eval/work/fuzz/$t.log
     execs=$(grep -o "stat::number_of_executed_units: *[0-9]*" "$log" | grep -o "[0-9]*$")
