@@ -234,9 +234,7 @@ public func removeStaleTemporaries(of path: String, restorable: (String) -> Bool
     var stale: [(name: String, old: Bool)] = []
     guard let d = opendir(dir) else { return [] }
     while let e = readdir(d) {
-        let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
-            String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-        }
+        let name = entryName(e)
         if let owner = temporaryOwner(name, base: base), processIsGone(owner.pid) {
             stale.append((name, owner.old))
         }
@@ -258,6 +256,13 @@ public func removeStaleTemporaries(of path: String, restorable: (String) -> Bool
     return done
 }
 
+/// The name in a `readdir` entry, read in place: the kernel's record may end right after the
+/// name's NUL, so copying the whole 256-byte `d_name` field would read past it.
+func entryName(_ e: UnsafeMutablePointer<dirent>) -> String {
+    let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+    return String(cString: (UnsafeRawPointer(e) + offset).assumingMemoryBound(to: CChar.self))
+}
+
 /// Removes a file, or a directory and everything below it.
 public func removeTree(_ path: String) {
     var st = stat()
@@ -265,9 +270,7 @@ public func removeTree(_ path: String) {
     if (st.st_mode & S_IFMT) == S_IFDIR {
         if let d = opendir(path) {
             while let e = readdir(d) {
-                let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
-                    String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-                }
+                let name = entryName(e)
                 if name == "." || name == ".." { continue }
                 removeTree(path + "/" + name)
             }
