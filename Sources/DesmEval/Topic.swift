@@ -89,18 +89,3 @@ func collapseWhitespace(_ s: String) -> String {
     return out
 }
 
-/// Reads every byte of a file (plain or gzip) into memory; for small inputs such as topics.
-func readAllBytes(_ path: String, limit: Int = 1 << 30) throws -> [UInt8] {
-    let source = try openByteSource(path)
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
-        if n == 0 { break }
-        bytes.append(contentsOf: chunk[0..<n])
-        if bytes.count > limit {
-            throw DesmError("file larger than \(limit) bytes, too large for a topics file", path: path)
-        }
-    }
-    return bytes
-}

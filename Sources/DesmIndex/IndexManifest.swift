@@ -50,13 +50,14 @@ public struct IndexManifest: Codable, Equatable, Sendable {
 
     static func load(directory: String) throws -> IndexManifest {
         let path = directory + "/" + fileName
-        guard let data = FileManager.default.contents(atPath: path) else {
-            var isDir: ObjCBool = false
-            if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDir) {
-                throw DesmError("no such index directory", path: directory)
-            }
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir) else {
+            throw DesmError("no such index directory", path: directory)
+        }
+        guard FileManager.default.fileExists(atPath: path) else {
             throw DesmError("not an index directory (no \(fileName))", path: directory)
         }
+        let data = Data(try readAllBytes(path, limit: 1 << 24, what: "an index manifest", plain: true))
         let m: IndexManifest
         do {
             m = try JSONDecoder().decode(IndexManifest.self, from: data)

@@ -76,9 +76,7 @@ public struct ExperimentConfig: Codable, Sendable {
 
     /// Reads a config, resolving relative paths against the config file's directory.
     public static func load(path: String) throws -> ExperimentConfig {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DesmError("cannot read experiment config", path: path)
-        }
+        let data = Data(try readAllBytes(path, limit: 1 << 24, what: "an experiment config", plain: true))
         var config: ExperimentConfig
         let lower = path.lowercased()
         let json = lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") ? try jsonFromYAML(data, path: path) : data

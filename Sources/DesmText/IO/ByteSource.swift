@@ -24,6 +24,25 @@ public func openByteSource(_ path: String) throws -> ByteSource {
     return file
 }
 
+/// Reads every byte of a small file (topics, a manifest, a config) into memory: through
+/// `openByteSource` (gzip inflated) or, with `plain`, as is. More than `limit` bytes is an
+/// error naming `what`. (Foundation's `FileManager.contents(atPath:)` leaks on empty files.)
+public func readAllBytes(_ path: String, limit: Int = 1 << 30, what: String = "a topics file",
+                         plain: Bool = false) throws -> [UInt8] {
+    let source: ByteSource = plain ? try FileSource(path) : try openByteSource(path)
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+        if n == 0 { break }
+        bytes.append(contentsOf: chunk[0..<n])
+        if bytes.count > limit {
+            throw DesmError("file larger than \(limit) bytes, too large for \(what)", path: path)
+        }
+    }
+    return bytes
+}
+
 /// A plain file read with `read(2)`.
 public final class FileSource: ByteSource {
     public let path: String
