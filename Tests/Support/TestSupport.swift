@@ -1,5 +1,8 @@
 // Helpers shared by the test targets (not part of the desm tool).
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The package's root directory (where Package.swift is).
 public let packageRoot: String = {
@@ -122,6 +125,10 @@ public func runProcess(_ executable: String, _ arguments: [String], stdin: Strin
                          stderr: String(decoding: errReader.data, as: UTF8.self),
                          signalled: p.terminationReason == .uncaughtSignal, timedOut: timedOut)
 }
+
+/// Whether this process runs under AddressSanitizer (its runtime is linked in), whose shadow
+/// memory and quarantine make resident-memory bounds meaningless.
+public let runningUnderAddressSanitizer: Bool = dlsym(nil, "__asan_init") != nil
 
 /// Whether a Python module can be imported (for oracle tests that skip without it).
 public func pythonHas(_ module: String) -> Bool {
