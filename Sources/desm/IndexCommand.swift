@@ -90,7 +90,7 @@ struct IndexCommand: ParsableCommand {
         let start = monotonicSeconds()
         let m = try EmbeddingModel.load(path: model)
         let need = MemoryEstimate.indexing(modelVocabulary: m.vocabulary.count, dim: m.dim,
-                                           collectionBytes: try collectionTextBytes(collection), threads: threads)
+                                           collectionBytes: try MemoryEstimate.collectionTextBytes(collection), threads: threads)
         let memoryLine = try need.check()
         if !quiet { printError(memoryLine) }
         var options = IndexBuildOptions(threads: threads, snippetBytes: snippetBytes, collectionName: collection)
@@ -128,15 +128,4 @@ extension CentroidWeighting: ExpressibleByArgument {}
 func absolutePath(_ path: String) -> String {
     if path.hasPrefix("/") { return path }
     return FileManager.default.currentDirectoryPath + "/" + path
-}
-
-/// The collection's text size for the memory estimate: the files' sizes, gzip ones × 4.
-func collectionTextBytes(_ path: String) throws -> Int {
-    var total = 0
-    for file in try listCollectionFiles(path) {
-        let source = try openByteSource(file)
-        let size = source.fileSize ?? 0
-        total += source is GzipSource ? size * 4 : size
-    }
-    return total
 }

@@ -312,6 +312,10 @@ public final class ExperimentRunner {
             return (index, index.manifest)
         }
         say("indexing: \(config.collection)")
+        // Refuse at once, with the estimate, rather than be killed mid-build.
+        let need = MemoryEstimate.indexing(modelVocabulary: model.vocabulary.count, dim: model.dim,
+                                           collectionBytes: try MemoryEstimate.collectionTextBytes(config.collection), threads: 2)
+        say(try need.check())
         let reader = try CollectionReader(path: config.collection, format: config.format)
         var options = IndexBuildOptions(threads: 2, collectionName: config.collection)
         options.modelPath = modelPath

@@ -72,6 +72,18 @@ public struct MemoryEstimate: Sendable, CustomStringConvertible {
         ])
     }
 
+    /// The text size of a collection (file or directory) for `indexing`: plain files count
+    /// their size, gzip files 4× their compressed size.
+    public static func collectionTextBytes(_ path: String) throws -> Int {
+        var total = 0
+        for file in try listCollectionFiles(path) {
+            let source = try openByteSource(file)
+            let size = source.fileSize ?? 0
+            total += source is GzipSource ? size * 4 : size
+        }
+        return total
+    }
+
     /// Indexing: unit copies of W_IN and W_OUT (V × dim float32 each), the in-memory postings
     /// (~3 bytes per distinct (document, term) pair; a collection has at most one per ~6 bytes
     /// of text, so ~0.5 byte per byte of text), the term dictionary (~100 bytes per term),
