@@ -362,6 +362,21 @@ func makeStagingDirectory(for directory: String) throws -> String {
     return path
 }
 
+/// Swaps two existing paths in one step (`renameat2(…, RENAME_EXCHANGE)`, Linux 3.15+, glibc
+/// 2.28+, looked up at run time); false when the system or the filesystem cannot, and then
+/// nothing changed.
+func exchangePaths(_ a: String, _ b: String) -> Bool {
+    guard let renameat2 = renameat2Function else { return false }
+    let atCurrentDirectory: Int32 = -100   // AT_FDCWD
+    let renameExchange: UInt32 = 1 << 1    // RENAME_EXCHANGE
+    return renameat2(atCurrentDirectory, a, atCurrentDirectory, b, renameExchange) == 0
+}
+
+private let renameat2Function: (@convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32)? = {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32).self)
+}()
+
 func parentDirectory(of path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "." }
     let d = String(path[..<slash])
@@ -369,12 +384,16 @@ func parentDirectory(of path: String) -> String {
 }
 
 /// Renames the finished staging directory to `directory`, replacing an existing index there
-/// (never anything else). The renames run as one `TemporaryFiles.commit` section: not at all
-/// once SIGINT/SIGTERM has arrived (the build then throws "interrupted"), and never while the
+/// (never anything else). An existing index is swapped with the staging directory in one
+/// atomic `renameat2(RENAME_EXCHANGE)` where the filesystem supports it (then the staging
+/// path, still registered, holds the old index until it is removed); otherwise by two
+/// renames. The renames run as one `TemporaryFiles.commit` section: not at all once
+/// SIGINT/SIGTERM has arrived (the build then throws "interrupted"), and never while the
 /// interrupt watcher removes temporaries. The staging directory stays registered until it is
 /// in place, the old index is registered once it is aside, so that either is removed if the
-/// process is interrupted; a kill -9 between the two renames leaves the old index as
-/// `.NAME.tmp-PID-XXXXXX.old`, which the next build moves back (`makeStagingDirectory`).
+/// process is interrupted; with the two-rename fallback a kill -9 between them leaves the old
+/// index as `.NAME.tmp-PID-XXXXXX.old`, which the next build moves back
+/// (`makeStagingDirectory`).
 func moveIntoPlace(staging: String, directory: String, what: String = "indexing") throws {
     var old: String? = nil
     try TemporaryFiles.shared.commit(what) {
@@ -385,6 +404,12 @@ func moveIntoPlace(staging: String, directory: String, what: String = "indexing"
             let isEmptyDir = isDir && ((try? FileManager.default.contentsOfDirectory(atPath: directory))?.isEmpty ?? false)
             guard isIndex || isEmptyDir else {
                 throw DesmError("exists and is not a desm index: not overwriting it", path: directory)
+            }
+            // One atomic step where the filesystem allows it: afterwards `staging` holds the
+            // old index, and no moment passes without an index at `directory`.
+            if exchangePaths(staging, directory) {
+                old = staging
+                return
             }
             let aside = staging + ".old"
             guard rename(directory, aside) == 0 else {
@@ -404,7 +429,11 @@ func moveIntoPlace(staging: String, directory: String, what: String = "indexing"
         }
         TemporaryFiles.shared.unregister(staging)
     }
-    if let old {
+    if let old, old == staging {
+        // Exchanged: the old index sits in the (still registered) staging directory.
+        removeTree(old)
+        TemporaryFiles.shared.unregister(old)
+    } else if let old {
         removeTree(old)
         TemporaryFiles.shared.unregister(old)
     }

@@ -197,4 +197,26 @@ final class BuildCleanupTests: XCTestCase {
         defer { removeTree(other); TemporaryFiles.shared.unregister(other) }
         XCTAssertTrue(FileManager.default.fileExists(atPath: staging))
     }
+
+    func testExchangeSwapsTwoDirectoriesInOneStep() throws {
+        let dir = makeTemporaryDirectory("desm-exchange"); dirs.append(dir)
+        for (name, marker) in [("a", "first"), ("b", "second")] {
+            try FileManager.default.createDirectory(atPath: dir + "/" + name, withIntermediateDirectories: false)
+            try marker.write(toFile: dir + "/\(name)/marker", atomically: false, encoding: .utf8)
+        }
+        guard exchangePaths(dir + "/a", dir + "/b") else {
+            // Nothing may have changed when the system or filesystem cannot exchange.
+            XCTAssertEqual(try String(contentsOfFile: dir + "/a/marker", encoding: .utf8), "first")
+            throw XCTSkip("renameat2(RENAME_EXCHANGE) is not available here: index replacement uses two renames")
+        }
+        XCTAssertEqual(try String(contentsOfFile: dir + "/a/marker", encoding: .utf8), "second")
+        XCTAssertEqual(try String(contentsOfFile: dir + "/b/marker", encoding: .utf8), "first")
+        XCTAssertFalse(exchangePaths(dir + "/a", dir + "/missing"), "an exchange needs both paths")
+        // Replacing an index goes through the exchange and leaves only the new index.
+        let path = dir + "/idx"
+        try IndexBuilder(model: makeModel()).build(documents: makeDocuments(count: 4), to: path)
+        try IndexBuilder(model: makeModel()).build(documents: makeDocuments(count: 9), to: path)
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: dir)), ["a", "b", "idx"])
+        XCTAssertEqual(try DocumentIndex(path: path).count, 9)
+    }
 }
