@@ -109,7 +109,7 @@ func appendLE<T: FixedWidthInteger>(_ bytes: inout [UInt8], _ value: T) {
 }
 
 /// One mapped index file whose header and trailer have been checked.
-final class IndexFile: @unchecked Sendable {
+public final class IndexFile: @unchecked Sendable {
     let file: MappedFile
     let kind: IndexFileKind
     let count: Int
@@ -118,9 +118,9 @@ final class IndexFile: @unchecked Sendable {
     let payload: UnsafeRawBufferPointer
     var path: String { file.path }
 
-    init(path: String, kind: IndexFileKind) throws {
+    /// Maps and checks `path`; `kind` nil accepts any known kind (`desm verify FILE`).
+    init(path: String, kind expected: IndexFileKind?) throws {
         file = try MappedFile(path: path)
-        self.kind = kind
         let h = IndexFileFormat.headerBytes, t = IndexFileFormat.trailerBytes
         guard file.count >= h + t else {
             throw DesmError.at(path, offset: file.count, "file ends early: \(file.count) bytes is shorter than an index file's header and trailer (truncated?)")
@@ -133,9 +133,12 @@ final class IndexFile: @unchecked Sendable {
             throw DesmError.at(path, offset: 8, "index format version \(version), this desm reads version \(IndexFileFormat.version): rebuild the index with `desm index`")
         }
         let k = try file.load(UInt32.self, at: 12)
-        guard k == kind.rawValue else {
-            throw DesmError.at(path, offset: 12, "file holds \(IndexFileKind(rawValue: k)?.name ?? "kind \(k)"), expected \(kind.name)")
+        let found = IndexFileKind(rawValue: k)
+        if let expected, found != expected {
+            throw DesmError.at(path, offset: 12, "file holds \(found?.name ?? "kind \(k)"), expected \(expected.name)")
         }
+        guard let found else { throw DesmError.at(path, offset: 12, "unknown index file kind \(k)") }
+        kind = found
         let tail = file.count - t
         guard try file.load(UInt32.self, at: tail + 28) == IndexFileFormat.trailerMagic else {
             throw DesmError.at(path, offset: tail + 28, "trailer missing (file truncated or corrupted)")
@@ -170,6 +173,14 @@ final class IndexFile: @unchecked Sendable {
             throw DesmError(String(format: "checksum mismatch (stored %08x, computed %08x): the file is corrupted", stored, crc.value), path: path)
         }
         return stored
+    }
+
+    /// Checks one index file on its own (`desm verify FILE`): magic, version, kind, trailer,
+    /// payload length and the CRC-32 of the whole file.
+    public static func verifyStandalone(path: String) throws -> (kind: String, count: Int, bytes: Int) {
+        let f = try IndexFile(path: path, kind: nil)
+        _ = try f.verify()
+        return ("\(f.kind)", f.count, f.file.count)
     }
 
     /// A typed view of `count` elements at `offset` in the payload, bounds-checked.

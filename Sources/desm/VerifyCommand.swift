@@ -55,7 +55,7 @@ func verifyPath(_ path: String, model: EmbeddingModel?) throws -> String {
         return try verifyModelFile(path)
     }
     if magic == IndexFileFormat.magic {
-        let (kind, count, bytes) = try verifyIndexFile(file)
+        let (kind, count, bytes) = try IndexFile.verifyStandalone(path: path)
         return "ok\tindex file\t\(path)\tkind \(kind), \(count) entries, \(bytes) bytes, CRC-32 verified"
     }
     throw DesmError.at(path, offset: 0, "not a desm model or index file (unknown magic); word2vec vectors, runs and reports carry no checksum")
@@ -76,45 +76,6 @@ func verifyModelFile(_ path: String) throws -> String {
     }
     return "ok\tmodel\t\(path)\t\(m.vocabulary.count) words, dim \(m.dim), \(matrices.map(\.0).joined(separator: "+")), "
         + String(format: "model checksum %08x", m.checksum) + ", all CRC-32s verified, all values finite"
-}
-
-/// Checks one index file on its own: magic, version, trailer, payload length and CRC-32.
-/// Returns (kind, count, bytes).
-func verifyIndexFile(_ file: MappedFile) throws -> (String, Int, Int) {
-    let h = IndexFileFormat.headerBytes, t = IndexFileFormat.trailerBytes
-    let path = file.path
-    guard file.count >= h + t else {
-        throw DesmError.at(path, offset: file.count, "file ends early: \(file.count) bytes is shorter than an index file's header and trailer (truncated?)")
-    }
-    let version = try file.load(UInt32.self, at: 8)
-    guard version == IndexFileFormat.version else {
-        throw DesmError.at(path, offset: 8, "index format version \(version), this desm reads version \(IndexFileFormat.version)")
-    }
-    let kind = try file.load(UInt32.self, at: 12)
-    let kindName = IndexFileKind(rawValue: kind).map { "\($0)" } ?? "unknown (\(kind))"
-    guard IndexFileKind(rawValue: kind) != nil else { throw DesmError.at(path, offset: 12, "unknown index file kind \(kind)") }
-    let tail = file.count - t
-    guard try file.load(UInt32.self, at: tail + 28) == IndexFileFormat.trailerMagic else {
-        throw DesmError.at(path, offset: tail + 28, "trailer missing (file truncated or corrupted)")
-    }
-    let payload = try file.load(UInt64.self, at: tail + 16)
-    guard payload == UInt64(file.count - h - t) else {
-        throw DesmError.at(path, offset: tail + 16, "payload length \(payload) does not match the file size \(file.count) (truncated or corrupted)")
-    }
-    var crc = CRC32()
-    var off = 0
-    let n = file.count - 8
-    while off < n {
-        let step = min(1 << 24, n - off)
-        crc.update(UnsafeRawBufferPointer(rebasing: file.bytes[off..<(off + step)]))
-        off += step
-        try Interrupt.check("verify")
-    }
-    let stored = try file.load(UInt32.self, at: n)
-    guard stored == crc.value else {
-        throw DesmError.at(path, offset: n, String(format: "checksum mismatch (stored %08x, computed %08x): the file is corrupted", stored, crc.value))
-    }
-    return (kindName, Int(try file.load(UInt64.self, at: tail)), file.count)
 }
 
 func verifyIndexDirectory(_ path: String, model: EmbeddingModel?) throws -> String {
