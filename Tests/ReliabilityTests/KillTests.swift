@@ -126,34 +126,18 @@ final class KillTests: XCTestCase {
             let t = Bool.random(using: &rng)
                 ? Double.random(in: 0...(expected * 0.95), using: &rng)
                 : Double.random(in: (expected * 0.8)...(expected * 1.1), using: &rng)
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: desm)
-            p.arguments = args
-            var env = ProcessInfo.processInfo.environment
-            env["SWIFT_BACKTRACE"] = "enable=no"
-            p.environment = env
-            let err = Pipe()
-            p.standardError = err
-            p.standardOutput = FileHandle.nullDevice
-            try p.run()
-            var errData = Data()
-            let group = DispatchGroup()
-            group.enter()
-            DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-            usleep(UInt32(t * 1e6))
-            let signalledAt = Date()
-            kill(p.processIdentifier, sig)
-            if group.wait(timeout: .now() + 30) == .timedOut {
-                kill(p.processIdentifier, SIGKILL)
-                XCTFail("round \(round): desm \(args[0]) did not stop within 30 s of signal \(sig)")
-                _ = group.wait(timeout: .now() + 5)
+            var signalledAt = Date()
+            let r = try runProcess(desm, args, environment: ["SWIFT_BACKTRACE": "enable=no"], timeout: t + 30) { pid in
+                usleep(UInt32(t * 1e6))
+                signalledAt = Date()
+                kill(pid, sig)
             }
-            p.waitUntilExit()
+            if r.timedOut { XCTFail("round \(round): desm \(args[0]) did not stop within 30 s of signal \(sig)") }
             let stopSeconds = Date().timeIntervalSince(signalledAt)
-            let stderr = String(decoding: errData, as: UTF8.self)
+            let stderr = r.stderr
             report.rounds += 1
             report.bySignal[sig, default: 0] += 1
-            let finished = p.terminationReason == .exit && p.terminationStatus == 0
+            let finished = !r.signalled && r.status == 0
             if finished {
                 report.finishedFirst += 1
                 if sig != SIGKILL { report.finishedDespiteSignal.append(stopSeconds) }
@@ -161,7 +145,7 @@ final class KillTests: XCTestCase {
                 // Stopped by the handler (exit 1, "interrupted"), or killed by the signal's
                 // default action before the handler was installed (nothing written yet).
                 let lines = stderr.split(separator: "\n", omittingEmptySubsequences: true)
-                if p.terminationReason == .exit {
+                if !r.signalled {
                     XCTAssertEqual(lines.count, 1, "round \(round): expected one line on stderr, got: \(stderr)")
                     XCTAssertTrue(stderr.contains("interrupted"), "round \(round): \(stderr)")
                     XCTAssertLessThan(stopSeconds, 10, "round \(round): took \(stopSeconds) s to stop")
@@ -177,7 +161,7 @@ final class KillTests: XCTestCase {
             let leftovers = temporaries.subtracting(stale)
             for l in leftovers {
                 let owner = temporaryOwner(l, base: base)
-                XCTAssertEqual(owner?.pid, p.processIdentifier, "round \(round): unexpected temporary \(l)")
+                XCTAssertEqual(owner?.pid, r.pid, "round \(round): unexpected temporary \(l)")
             }
             var exists = false
             var st = stat()

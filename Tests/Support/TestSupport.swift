@@ -57,6 +57,8 @@ public struct ProcessResult {
     public var signalled = false
     /// Killed because it outlived its timeout.
     public var timedOut = false
+    /// The child's process id.
+    public var pid: Int32 = 0
 }
 
 /// Runs `desm` with `arguments` and captures its output.
@@ -82,9 +84,11 @@ private final class PipeReader: @unchecked Sendable {
 /// Runs an executable and captures its output, optionally feeding `stdin`, adding
 /// `environment` to the inherited one, killing it (SIGKILL) after `timeout` seconds, and
 /// limiting its address space to `addressLimitKB` (`ulimit -v`, through /bin/sh).
+/// `whileRunning` is called with the child's pid once it has started (e.g. to signal it); the
+/// pid is also in the result.
 public func runProcess(_ executable: String, _ arguments: [String], stdin: String? = nil,
                        environment: [String: String] = [:], timeout: Double? = nil,
-                       addressLimitKB: Int? = nil) throws -> ProcessResult {
+                       addressLimitKB: Int? = nil, whileRunning: ((Int32) -> Void)? = nil) throws -> ProcessResult {
     let p = Process()
     if let limit = addressLimitKB {
         p.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -110,6 +114,7 @@ public func runProcess(_ executable: String, _ arguments: [String], stdin: Strin
         }
     }
     let outReader = PipeReader(out), errReader = PipeReader(err)
+    whileRunning?(p.processIdentifier)
     var timedOut = false
     let deadline: DispatchTime = timeout.map { .now() + $0 } ?? .distantFuture
     if !(outReader.wait(until: deadline) && errReader.wait(until: deadline)) {
@@ -123,7 +128,8 @@ public func runProcess(_ executable: String, _ arguments: [String], stdin: Strin
     return ProcessResult(status: p.terminationStatus,
                          stdout: String(decoding: outReader.data, as: UTF8.self),
                          stderr: String(decoding: errReader.data, as: UTF8.self),
-                         signalled: p.terminationReason == .uncaughtSignal, timedOut: timedOut)
+                         signalled: p.terminationReason == .uncaughtSignal, timedOut: timedOut,
+                         pid: p.processIdentifier)
 }
 
 /// Whether this process runs under AddressSanitizer (its runtime is linked in), whose shadow
