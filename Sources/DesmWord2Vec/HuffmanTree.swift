@@ -12,7 +12,9 @@ public struct HuffmanTree: Sendable {
     /// Inner-node indices, root first (the root is V-2).
     public let points: [Int32]
 
-    /// `counts` must be sorted descending (a Vocabulary's counts are).
+    /// `counts` in any order: the leaves are merged in descending count order (ties by word
+    /// id), which is the identity for a fresh vocabulary; a vocabulary extended by `--resume`
+    /// keeps old ids whose counts grew, so it need not be sorted.
     public init(counts: [Int64]) {
         let v = counts.count
         wordCount = v
@@ -23,8 +25,13 @@ public struct HuffmanTree: Sendable {
             points = []
             return
         }
+        let sorted = zip(counts, counts.dropFirst()).allSatisfy { $0 >= $1 }
+        let order = sorted ? Array(0..<v)
+            : counts.indices.sorted { counts[$0] > counts[$1] || (counts[$0] == counts[$1] && $0 < $1) }
+        var leaf = [Int](repeating: 0, count: v)   // word id → leaf position
+        for (position, w) in order.enumerated() { leaf[w] = position }
         var count = [Int64](repeating: Int64.max / 4, count: 2 * v)
-        for i in 0..<v { count[i] = counts[i] }
+        for i in 0..<v { count[i] = counts[order[i]] }
         var binary = [UInt8](repeating: 0, count: 2 * v)
         var parent = [Int](repeating: 0, count: 2 * v)
         var pos1 = v - 1
@@ -45,7 +52,7 @@ public struct HuffmanTree: Sendable {
         for w in 0..<v {
             pathCodes.removeAll(keepingCapacity: true)
             pathPoints.removeAll(keepingCapacity: true)
-            var b = w
+            var b = leaf[w]
             while b != root {
                 pathCodes.append(binary[b])
                 b = parent[b]

@@ -42,6 +42,8 @@ public final class Word2VecTrainer {
     public private(set) var matchedPretrained = (input: 0, output: 0)
     /// Collect the loss per epoch (slower; for tests and diagnostics).
     public var trackLoss = false
+    /// Resuming: the vocabulary's counts include the base model's corpus.
+    private let countsIncludeEarlierCorpora: Bool
 
     /// Sets up the matrices: W_IN uniform in ±0.5/dim (from the seed), W_OUT and syn1 zero;
     /// rows of `resume` (same words) and of `pretrained` replace them.
@@ -54,6 +56,7 @@ public final class Word2VecTrainer {
         self.vocabulary = vocabulary
         self.corpus = corpus
         self.analyzer = analyzer
+        countsIncludeEarlierCorpora = resume != nil
         input = FloatMatrix(rows: v, cols: dim)
         output = parameters.loss == .ns ? FloatMatrix(rows: v, cols: dim) : nil
         syn1 = parameters.loss == .hs ? FloatMatrix(rows: max(v - 1, 1), cols: dim) : nil
@@ -120,7 +123,11 @@ public final class Word2VecTrainer {
         // Subsampling: keep a word with probability (√(f/(s·T)) + 1)·(s·T)/f.
         var keep = [UInt32](repeating: UInt32.max, count: v)
         if p.sample > 0 {
-            let threshold = p.sample * Double(corpus.tokenCount)
+            // Counts and total from the same place: after `--resume` the vocabulary's counts
+            // include the base corpus, so the total must too (corpus.tokenCount would not).
+            let total = countsIncludeEarlierCorpora
+                ? vocabulary.counts.reduce(0.0) { $0 + Double($1) } : Double(corpus.tokenCount)
+            let threshold = p.sample * total
             for w in 0..<v {
                 let f = Double(vocabulary.counts[w])
                 let prob = (sqrt(f / threshold) + 1) * threshold / f

@@ -112,9 +112,11 @@ public final class CorpusBuilder {
     }
 
     public func endSentence() {
-        if tokensOnLine > 0 { put(0) }
+        if tokensOnLine > 0 { put(0); sentenceEnds += 1 }
         tokensOnLine = 0
     }
+    /// Sentence ends written to the temporary stream (an upper bound on those kept).
+    private var sentenceEnds = 0
 
     /// Reads a plain or gzip text corpus (one sentence per line) through the analyzer.
     public func addCorpus(path: String, analyzer: Analyzer, progress: ProgressReporter = .silent) throws {
@@ -152,14 +154,6 @@ public final class CorpusBuilder {
     /// Builds a fresh vocabulary (words with count ≥ minCount) and the encoded corpus.
     /// With `extending`, the existing words keep their ids (their counts grow by the new
     /// counts) and new words reaching `minCount` are appended, most frequent first.
-    /// Sentence ends in the temporary stream (an upper bound on those kept).
-    private func sentencesUpperBound() -> Int {
-        var n = 0
-        for c in chunks { for b in c where b == 0 { n += 1 } }
-        for b in current where b == 0 { n += 1 }
-        return n
-    }
-
     public func finish(minCount: Int64, extending base: Vocabulary? = nil, source: String) throws
         -> (Vocabulary, TrainingCorpus) {
         guard tokens > 0 else {
@@ -196,7 +190,7 @@ public final class CorpusBuilder {
         // Re-encode the stream with the final ids, dropping out-of-vocabulary tokens, into
         // one buffer of exactly the final size; each temporary chunk is freed once read.
         func varintLength(_ x: Int) -> Int { x < 1 << 7 ? 1 : x < 1 << 14 ? 2 : x < 1 << 21 ? 3 : x < 1 << 28 ? 4 : 5 }
-        var exact = sentencesUpperBound()
+        var exact = sentenceEnds
         for i in 0..<rawWords.count where map[i] >= 0 { exact += Int(rawCounts[i]) * varintLength(Int(map[i]) + 1) }
         chunks.append(current)
         current = []

@@ -52,6 +52,8 @@ public struct TrainingParameters: Codable, Equatable, Sendable {
         if loss == .ns && (negative < 1 || negative > 1000) {
             throw bad("--negative must be between 1 and 1000 with --loss ns (got \(negative))")
         }
+        // Unused by hierarchical softmax, but it still sizes per-thread buffers.
+        if negative < 0 || negative > 1000 { throw bad("--negative must be between 0 and 1000 (got \(negative))") }
         if !(sample >= 0 && sample < 1) { throw bad("--sample must be in [0, 1) (got \(sample))") }
         if minCount < 1 { throw bad("--min-count must be at least 1 (got \(minCount))") }
         if epochs < 1 { throw bad("--epochs must be at least 1 (got \(epochs))") }

@@ -81,8 +81,7 @@ public struct TrainingRecipe {
                                           resume: resume, pretrained: pretrained)
         log("training: \(p.architecture.rawValue)/\(p.loss.rawValue), dim \(p.dim), window \(p.window), \(p.epochs) epochs, \(p.threads) thread(s)")
         let progress = ProgressReporter(label: "training", unit: "words", quiet: quiet)
-        let report = try trainer.train(progress: progress)
-        progress.finish()
+        let report = try trainer.train(progress: progress)  // clears its progress line
         let model = trainer.model()
         try model.save(to: path)
         return TrainingOutcome(model: model, report: report, tokensRead: builder.tokens, tokensKept: corpus.tokenCount,

@@ -179,7 +179,8 @@ private func readBinary(_ r: BufferedBytes, header: (count: Int, dim: Int), path
     var words = [String](); words.reserveCapacity(min(header.count, 1 << 16))
     var seen = [String: Int]()
     var duplicates = 0
-    var values = [Float](); values.reserveCapacity(min(header.count, 1 << 16) * dim)
+    // At most 64 MB up front, whatever the header says (dim may be up to 65,536).
+    var values = [Float](); values.reserveCapacity(min(header.count, (1 << 24) / dim))
     var record = [Float](repeating: 0, count: dim)
     for i in 0..<header.count {
         // Word: skip newlines/spaces, read up to a space.
@@ -312,12 +313,10 @@ public func writeVectors(path: String, words: [String], matrix: FloatMatrix, for
             for x in row { chunk.append(sep); chunk.append(contentsOf: x.description.utf8) }
         }
         chunk.append(0x0A)
-        if chunk.count >= 1 << 16 {
-            try sink.write(chunk); chunk.removeAll(keepingCapacity: true)
-            if i & 0x3FF == 0 {
-                progress.update(done: Double(i), total: Double(words.count))
-                try Interrupt.check("export")
-            }
+        if chunk.count >= 1 << 16 { try sink.write(chunk); chunk.removeAll(keepingCapacity: true) }
+        if i & 0x3FF == 0 {
+            progress.update(done: Double(i), total: Double(words.count))
+            try Interrupt.check("export")
         }
     }
     try sink.write(chunk)

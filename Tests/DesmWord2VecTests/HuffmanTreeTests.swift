@@ -19,6 +19,13 @@ final class HuffmanTreeTests: XCTestCase {
         assertPrefixFree(t)
     }
 
+    func testUnsortedCountsGiveTheSameCodeLengthsAsSorted() {
+        // A resumed vocabulary: old ids keep their places while their counts grow.
+        let t = HuffmanTree(counts: [5, 16, 45, 9, 12, 13])
+        XCTAssertEqual((0..<6).map(t.length), [4, 3, 1, 4, 3, 3])
+        assertPrefixFree(t)
+    }
+
     func testPrefixFreeAndKraftOnZipfCounts() {
         let counts = (1...500).map { Int64(100_000 / $0) + 1 }
         let t = HuffmanTree(counts: counts)

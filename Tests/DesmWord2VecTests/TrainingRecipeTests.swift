@@ -45,4 +45,12 @@ final class TrainingRecipeTests: TempDirTestCase {
         XCTAssertThrowsError(try recipe.run(saveTo: out)) { XCTAssertTrue("\($0)".contains("missing.txt"), "\($0)") }
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
     }
+
+    func testNegativeIsCheckedForHierarchicalSoftmaxToo() {
+        var p = smallParameters(.sg, .hs)
+        p.negative = -2
+        XCTAssertThrowsError(try p.validate()) { XCTAssertTrue("\($0)".contains("--negative"), "\($0)") }
+        p.negative = 0
+        XCTAssertNoThrow(try p.validate())
+    }
 }
