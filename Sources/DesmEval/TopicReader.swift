@@ -21,7 +21,7 @@ public enum TopicFormat: String, CaseIterable, Sendable {
 /// `entityExpansionLimit` bounds the text that custom XML entities may add (libxml2's own
 /// amplification guard stops entity bombs first; this is the second line).
 public func loadTopics(path: String, entityExpansionLimit: Int = xmlEntityExpansionLimit) throws -> [Topic] {
-    let bytes = try readAllBytes(path)
+    let bytes = try readAllBytes(path, what: "a topics file")
     let format = try detectTopicFormat(bytes, path: path)
     let topics: [Topic]
     switch format {

@@ -14,7 +14,8 @@ let xmlEntityDepthLimit = 8
 /// XML_PARSE_NOENT), no external DTD loading (no XML_PARSE_DTDLOAD/DTDATTR), no relaxed
 /// limits (no XML_PARSE_HUGE), and errors kept for our message instead of printed.
 let topicXMLOptions: Int32 = Int32(bitPattern:
-    XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+    XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
+    | XML_PARSE_BIG_LINES.rawValue)  // line numbers past 65,535 in errors, not capped
 
 /// Reads XML topics with libxml2.
 ///

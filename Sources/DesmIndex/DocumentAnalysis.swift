@@ -14,7 +14,6 @@ public final class TextAnalysis {
     private let embedding: Analyzer
     private let bm25: Analyzer
     private let derivesTerms: Bool
-    private let bm25Stopwords: Set<String>
     private var stems: [String: String] = [:]
 
     public init(settings: AnalyzerSettings) {
@@ -24,11 +23,6 @@ public final class TextAnalysis {
         let e = settings.embedding, b = settings.bm25
         derivesTerms = e.stopwords == .none && e.stemmer == .none && e.lowercase == b.lowercase
             && e.maxTokenLength == b.maxTokenLength && e.version == b.version
-        switch b.stopwords {
-        case .none: bm25Stopwords = []
-        case .english: bm25Stopwords = Set(englishStopwords)
-        case .custom(let list): bm25Stopwords = Set(list)
-        }
     }
 
     /// The embedding tokens of `text`, in order.
@@ -72,7 +66,7 @@ public final class TextAnalysis {
         out.reserveCapacity(tokens.count)
         let stem = settings.bm25.stemmer == .porter
         for t in tokens {
-            if !bm25Stopwords.isEmpty && bm25Stopwords.contains(t) { continue }
+            if bm25.isStopword(t) { continue }
             if !stem { out.append(t); continue }
             if let s = stems[t] { out.append(s); continue }
             let s = PorterStemmer.stem(t)
@@ -113,7 +107,7 @@ public final class TextAnalysis {
                 e = known
             } else {
                 var term: String? = nil
-                if bm25Stopwords.isEmpty || !bm25Stopwords.contains(t) { term = stem ? PorterStemmer.stem(t) : t }
+                if !bm25.isStopword(t) { term = stem ? PorterStemmer.stem(t) : t }
                 e = TokenEntry(id: Int32(vocabulary.id(t) ?? -1), term: term)
                 if entries.count > 1_000_000 { entries.removeAll(keepingCapacity: true) }
                 entries[t] = e

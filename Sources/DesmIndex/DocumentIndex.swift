@@ -46,7 +46,9 @@ public final class DocumentIndex: @unchecked Sendable {
         let n = m.documents
         let ci = try open(IndexFiles.centroidsIn, .centroids)
         let co = try open(IndexFiles.centroidsOut, .centroids)
-        for f in [ci, co] where f.count != n || f.aux != m.dim || f.payload.count != n * m.dim * 4 {
+        let centroidBytes = n.multipliedReportingOverflow(by: m.dim).partialValue.multipliedReportingOverflow(by: 4)
+        let centroidOverflow = n.multipliedReportingOverflow(by: m.dim).overflow || centroidBytes.overflow
+        for f in [ci, co] where f.count != n || f.aux != m.dim || centroidOverflow || f.payload.count != centroidBytes.partialValue {
             throw DesmError("centroids are \(f.count) × \(f.aux), the manifest says \(n) × \(m.dim) (corrupted or mixed builds)", path: f.path)
         }
         centroidsIn = try FloatMatrix(mapped: ci.file, offset: IndexFileFormat.headerBytes, rows: n, cols: m.dim)
@@ -109,8 +111,8 @@ public final class DocumentIndex: @unchecked Sendable {
 
     /// The encoded postings of a term, bounds-checked.
     func postingBytes(_ term: Int) throws -> UnsafeBufferPointer<UInt8> {
-        let a = Int(postingOffsets[term]), b = Int(postingOffsets[term + 1])
-        guard a <= b, b <= postingData.count else {
+        guard let a = Int(exactly: postingOffsets[term]), let b = Int(exactly: postingOffsets[term + 1]),
+              a >= 0, a <= b, b <= postingData.count else {
             throw DesmError.at(postingsFile.path, offset: IndexFileFormat.headerBytes + term * 8,
                                "posting offsets out of order (corrupted)")
         }

@@ -429,11 +429,8 @@ func moveIntoPlace(staging: String, directory: String, what: String = "indexing"
         }
         TemporaryFiles.shared.unregister(staging)
     }
-    if let old, old == staging {
-        // Exchanged: the old index sits in the (still registered) staging directory.
-        removeTree(old)
-        TemporaryFiles.shared.unregister(old)
-    } else if let old {
+    // The replaced index: aside, or (exchanged) in the still registered staging directory.
+    if let old {
         removeTree(old)
         TemporaryFiles.shared.unregister(old)
     }

@@ -219,8 +219,8 @@ struct StringTable: @unchecked Sendable {
     /// The bytes of string `i`, bounds-checked against corruption.
     func bytes(_ i: Int) throws -> UnsafeBufferPointer<UInt8> {
         guard i >= 0, i < count else { throw DesmError("string \(i) out of range 0..<\(count)", path: file.path) }
-        let a = Int(offsets[i]), b = Int(offsets[i + 1])
-        guard a <= b, b <= bytes.count else {
+        guard let a = Int(exactly: offsets[i]), let b = Int(exactly: offsets[i + 1]),
+              a >= 0, a <= b, b <= bytes.count else {
             throw DesmError.at(file.path, offset: IndexFileFormat.headerBytes + (bytes.count + 7) / 8 * 8 + i * 8,
                                "string offsets out of order (corrupted)")
         }

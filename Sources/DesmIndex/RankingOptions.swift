@@ -74,6 +74,12 @@ public struct BM25Parameters: Hashable, Sendable {
         self.b = b
     }
 
+    /// What is wrong with these values (k1 finite and ≥ 0, b in [0, 1]), or nil. Checked by
+    /// `desm search/run` and `desm experiment` alike.
+    public var problem: String? {
+        k1 >= 0 && k1.isFinite && b >= 0 && b <= 1 ? nil : "k1 must be ≥ 0 and b in [0, 1] (got k1 \(k1), b \(b))"
+    }
+
     public static func idf(documents: Int, documentFrequency n: Int) -> Double {
         log(1 + (Double(documents) - Double(n) + 0.5) / (Double(n) + 0.5))
     }

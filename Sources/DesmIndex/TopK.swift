@@ -18,10 +18,12 @@ public struct TopK {
     private var docs: [Int32]
     public private(set) var count = 0
 
+    /// Storage grows as entries arrive, so a huge `k` (a run depth far beyond the collection)
+    /// costs only what is actually kept.
     public init(k: Int) {
         self.k = max(k, 0)
-        scores = [Float](repeating: 0, count: self.k)
-        docs = [Int32](repeating: 0, count: self.k)
+        scores = []; scores.reserveCapacity(min(self.k, 1 << 12))
+        docs = []; docs.reserveCapacity(min(self.k, 1 << 12))
     }
 
     /// The score a new entry must beat to be kept (−∞ until the heap is full).
@@ -41,7 +43,7 @@ public struct TopK {
         if count < k {
             var i = count
             count += 1
-            scores[i] = score; docs[i] = d
+            scores.append(score); docs.append(d)
             while i > 0 {
                 let p = (i - 1) / 2
                 if TopK.worse(scores[i], docs[i], scores[p], docs[p]) {

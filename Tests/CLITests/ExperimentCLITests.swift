@@ -151,6 +151,9 @@ final class ExperimentCLITests: XCTestCase {
             ("{\(base)}", "needs \"training\""),
             ("{\(base), \"model\": \"m\", \"alphas\": [2]}", "\"alphas\""),
             ("{\(base), \"model\": \"m\", \"query_stopwords\": \"no-such-list.txt\"}", "\"query_stopwords\": "),
+            ("{\(base), \"model\": \"m\", \"b\": 2}", "b in [0, 1]"),
+            ("{\(base), \"model\": \"m\", \"depth\": 0}", "\"depth\" must be at least 1"),
+            ("{\(base), \"model\": \"m\", \"relevance_level\": 0}", "\"relevance_level\" must be at least 1"),
         ]
         let yamlCases: [(String, String)] = [
             ("name: x\n  bad: [1,\n", ":2: not valid YAML"),

@@ -215,4 +215,22 @@ final class RankingTests: XCTestCase {
             }
         }
     }
+
+    func testAHugeDepthCostsOnlyWhatIsKept() throws {
+        var top = TopK(k: Int.max / 2)
+        for (i, x) in [0.5, 0.9, 0.1].enumerated() { top.offer(Float(x), i) }
+        XCTAssertEqual(top.sorted().map(\.doc), [1, 0, 2])
+        let (ranker, docs) = try fixture(30)
+        let r = try ranker.rank("apple cherry", options: RankingOptions(scorer: .bm25), k: 1 << 40)
+        XCTAssertLessThanOrEqual(r.hits.count, docs.count)
+    }
+
+    func testCustomBM25StopwordsMatchTheAnalyzerWhenTermsAreDerived() {
+        var settings = AnalyzerSettings.standard
+        settings.bm25.stopwords = .custom(["The", "RUNNING"])
+        let analysis = TextAnalysis(settings: settings)
+        let text = "The running runner ran"
+        XCTAssertEqual(analysis.bm25Terms(text), Analyzer(settings.bm25).tokens(text))
+        XCTAssertEqual(analysis.bm25Terms(text), ["runner", "ran"])
+    }
 }

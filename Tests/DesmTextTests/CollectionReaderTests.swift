@@ -140,6 +140,27 @@ final class CollectionReaderTests: XCTestCase {
         XCTAssertEqual(r.filesRead.map(\.format), [.trec])
     }
 
+    func testALessThanSignThatStartsNoTagIsText() throws {
+        // "<y then" has no '>' on its line and no attributes: text, not a tag running on.
+        let p = try write("lt", """
+        <DOC>
+        <DOCNO>LT-1</DOCNO>
+        <TEXT>
+        if x <y then
+        z follows
+        </TEXT>
+        </DOC>
+        <DOC>
+        <DOCNO>LT-2</DOCNO>
+        <TEXT type="a"
+        lang="en">attributes over two lines</TEXT>
+        </DOC>
+
+        """)
+        let (_, docs) = try readAll(p)
+        XCTAssertEqual(triples(docs), [["LT-1", "", "if x <y then z follows"], ["LT-2", "", "attributes over two lines"]])
+    }
+
     func testTRECWebDocumentsAndFBIS() throws {
         let p = try write("web", """
         <DOC>

@@ -49,5 +49,7 @@ final class FuzzRegressionTests: XCTestCase {
     func testFuzzFindingsNeverCrash() throws {
         let n = try replay("regressions", targets: ["model": "model-fixcrc"])
         print("fuzz regressions replayed: \(n)")
+        // The committed findings (eval/fuzz/regressions): an empty or moved folder must fail.
+        XCTAssertGreaterThanOrEqual(n, 4)
     }
 }

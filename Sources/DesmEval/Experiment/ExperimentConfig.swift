@@ -41,9 +41,9 @@ public struct ExperimentConfig: Codable, Sendable {
     public var b: Double?
     /// Relevance level for binary measures (trec_eval -l); TREC DL uses 2.
     public var relevanceLevel: Int?
-    /// Where reports go (default `eval/results` beside the config's directory).
+    /// Where reports go (default `results/` in the config's directory).
     public var results: String?
-    /// Where cached models and indexes go (default `eval/cache`).
+    /// Where cached models and indexes go (default `cache/` in the config's directory).
     public var cache: String?
     /// Documents retrieved per topic (run depth).
     public var depth: Int?

@@ -54,6 +54,11 @@ public final class ExperimentRunner {
             throw DesmError("\"alphas\" must be a non-empty list of numbers in [0, 1]", path: configPath)
         }
         _ = try queryStoplist()
+        if let problem = bm25.problem { throw DesmError(problem, path: configPath) }
+        for (key, value, least) in [("depth", config.depth, 1), ("rerank_depth", config.rerankDepth, 1),
+                                    ("relevance_level", config.relevanceLevel, 1)] {
+            if let value, value < least { throw DesmError("\"\(key)\" must be at least \(least) (got \(value))", path: configPath) }
+        }
     }
 
     /// The config's `query_stopwords` (none when absent).
@@ -263,7 +268,7 @@ public final class ExperimentRunner {
     }
 
     /// A short hash of everything that determines the model: parameters, analyzer settings
-    /// and each input's path, size and modification time.
+    /// and each input's identity (`fileIdentity`: size and content CRC-32).
     func cacheKey(parameters: TrainingParameters, inputs: [String]) throws -> String {
         var text = ""
         let encoder = JSONEncoder()
@@ -278,7 +283,6 @@ public final class ExperimentRunner {
         return String(format: "%08x%08x", crc.value, crc2.value)
     }
 
-    /// Path, size and modification time of a file, or of every file in a directory.
     /// What a cached model or index depends on in an input: each file's size and the CRC-32
     /// of its content (not its path or time, so a re-copied data folder keeps its cache; a
     /// checksum of ~100 MB costs well under a second). The CRC of a file is memoised by

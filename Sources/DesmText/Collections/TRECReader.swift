@@ -104,13 +104,18 @@ public final class TRECReader: DocumentReader {
         } else if let (name, closing, linesSoFar) = pendingTag {
             // A tag whose attributes run over lines ends at the next '>' (given up after
             // `maxTagLines` lines: then it was text, e.g. "a <b" with no tag meant).
-            guard let e = find(p, ">", from: 0) else {
+            let close = find(p, ">", from: 0)
+            if let open = find(p, "<", from: 0), open < (close ?? Int.max) {
+                // A new tag starts before this one closed: it was text after all.
+                pendingTag = nil
+            } else if let e = close {
+                pendingTag = nil
+                try handleTag(name, closing: closing, line: lineNo)
+                i = e
+            } else {
                 pendingTag = linesSoFar + 1 >= TRECReader.maxTagLines ? nil : (name, closing, linesSoFar + 1)
                 return
             }
-            pendingTag = nil
-            try handleTag(name, closing: closing, line: lineNo)
-            i = e
         }
         while i < n {
             let b = p[i]
@@ -177,8 +182,12 @@ public final class TRECReader: DocumentReader {
         if k > j && !(p[j] == 0x20 || p[j] == 0x09 || p[j] == 0x2F || p[j] == 0x0D) { return nil }
         var name = ""
         for q in nameStart..<j { name.unicodeScalars.append(Unicode.Scalar(p[q] >= 0x61 && p[q] <= 0x7A ? p[q] - 0x20 : p[q])) }
-        // No '>' on this line: the tag goes on (attributes over several lines), -1 says so.
-        return (name, closing, k < p.count ? k + 1 : -1)
+        if k < p.count { return (name, closing, k + 1) }
+        // No '>' on this line: a tag whose attributes go on over lines (-1 says so), but only
+        // if the rest looks like attributes (nothing, or an '='); "if x <y then" is text.
+        let rest = p[j...]
+        guard rest.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) || rest.contains(0x3D) else { return nil }
+        return (name, closing, -1)
     }
 
     private func handleTag(_ name: String, closing: Bool, line: Int) throws {

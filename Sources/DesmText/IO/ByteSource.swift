@@ -27,7 +27,7 @@ public func openByteSource(_ path: String) throws -> ByteSource {
 /// Reads every byte of a small file (topics, a manifest, a config) into memory: through
 /// `openByteSource` (gzip inflated) or, with `plain`, as is. More than `limit` bytes is an
 /// error naming `what`. (Foundation's `FileManager.contents(atPath:)` leaks on empty files.)
-public func readAllBytes(_ path: String, limit: Int = 1 << 30, what: String = "a topics file",
+public func readAllBytes(_ path: String, limit: Int = 1 << 30, what: String,
                          plain: Bool = false) throws -> [UInt8] {
     let source: ByteSource = plain ? try FileSource(path) : try openByteSource(path)
     var bytes: [UInt8] = []

@@ -161,18 +161,9 @@ public func formatBytes(_ n: Int) -> String {
     return "\(n) B"
 }
 
+/// A small system file (/proc, cgroup) as text, or nil when it cannot be read.
 private func readSmallFile(_ path: String) -> String? {
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var bytes: [UInt8] = []
-    var buf = [UInt8](repeating: 0, count: 4096)
-    while bytes.count < 1 << 20 {
-        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n <= 0 { break }
-        bytes += buf[0..<n]
-    }
-    return String(decoding: bytes, as: UTF8.self)
+    (try? readAllBytes(path, limit: 1 << 20, what: "a system file", plain: true)).map { String(decoding: $0, as: UTF8.self) }
 }
 
 private extension String {
