@@ -58,7 +58,6 @@ struct BenchTrainCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        Interrupt.install()
         let t0 = monotonicSeconds()
         let builder = CorpusBuilder()
         try builder.addCorpus(path: corpus, analyzer: Analyzer(.embedding),
@@ -68,7 +67,7 @@ struct BenchTrainCommand: ParsableCommand {
                      corpus, data.tokenCount, data.sentenceCount, vocab.count, monotonicSeconds() - t0))
         print("settings: threads \(threads), epochs \(epochs), dim \(dim), window \(window), negative \(negative), sample \(sample), min-count \(minCount)")
         let words = Double(data.tokenCount * epochs)
-        let work = makeWorkDirectory()
+        let work = try makeWorkDirectory()
         defer { removeTree(work) }
         let vocabFile = work + "/vocab.txt"
         if tools.contains("c") {
@@ -183,10 +182,14 @@ struct BenchTrainCommand: ParsableCommand {
         return Timing(wall: last[0], cpu: last[1])
     }
 
-    func makeWorkDirectory() -> String {
+    /// A fresh directory of this run's own (removed afterwards): never a shared one.
+    func makeWorkDirectory() throws -> String {
         var template = Array((NSTemporaryDirectory() + "/desm-bench-XXXXXX").utf8CString)
-        let p = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        return p.map { String(cString: $0) } ?? NSTemporaryDirectory()
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
+        guard made else {
+            throw DesmError("cannot create a work directory: \(String(cString: strerror(errno)))", path: NSTemporaryDirectory())
+        }
+        return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
     struct Captured { var status: Int32; var out: String; var err: String }

@@ -54,7 +54,6 @@ struct BenchFixtureCommand: ParsableCommand {
     }
 
     func run() throws {
-        Interrupt.install()
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         // Read the corpus into word ids.
         let stream = try CorpusTokenStream(path: text8, analyzer: Analyzer(.embedding))

@@ -35,7 +35,6 @@ struct BenchIndexCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        Interrupt.install()
         let bytes = try listCollectionFiles(collection).reduce(0) { total, f in
             total + ((try? FileManager.default.attributesOfItem(atPath: f)[.size] as? Int) ?? 0)
         }

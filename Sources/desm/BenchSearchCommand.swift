@@ -47,7 +47,6 @@ struct BenchSearchCommand: ParsableCommand {
     var dump: String?
 
     func run() throws {
-        Interrupt.install()
         let rssStart = processMemoryMB("VmRSS")
         let t0 = monotonicSeconds()
         let idx = try DocumentIndex(path: index)

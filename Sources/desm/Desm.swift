@@ -37,6 +37,8 @@ enum Main {
         // phase that does not poll) neither ends the process nor adds a second line.
         do {
             var command = try Desm.parseAsRoot()
+            // Every verb: SIGINT/SIGTERM stop it with one line and no temporary left.
+            Interrupt.install()
             try command.run()
             Interrupt.beginExit()
         } catch let error as DesmError {

@@ -108,7 +108,6 @@ struct EvalCommand: ParsableCommand {
         if chartMeasures.count > 1 { throw DesmError("--chart-measure must name one measure (got \(chartMeasure))") }
         let chartM = chartMeasures.first
         if let m = chartM, !wanted.contains(m) { wanted = Measure.ordered(Set(wanted + [m])) }
-        Interrupt.install()
         let judgments = try Qrels.load(path: qrels)
         let options = EvalOptions(relevanceLevel: level, averageOverAllQrelsTopics: complete, maxDocsPerTopic: maxDocs)
         var evaluations: [RunEvaluation] = []

@@ -55,7 +55,6 @@ struct ExperimentCommand: ParsableCommand {
 
 /// Runs an experiment and prints its table (shared by `experiment` and `demo`).
 func runExperiment(configPath: String, command: String, quiet: Bool) throws {
-    Interrupt.install()
     let config = try ExperimentConfig.load(path: configPath)
     let runner = ExperimentRunner(config: config, configPath: configPath, command: command, quiet: quiet) {
         printError($0)

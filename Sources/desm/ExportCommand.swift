@@ -29,7 +29,6 @@ struct ExportCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        Interrupt.install()
         let m = try EmbeddingModel.load(path: model)
         let matrix = try m.matrix(space)
         try writeVectors(path: out, words: m.vocabulary.words, matrix: matrix, format: format,

@@ -86,7 +86,6 @@ struct IndexCommand: ParsableCommand {
     }
 
     func run() throws {
-        Interrupt.install()
         let start = monotonicSeconds()
         let m = try EmbeddingModel.load(path: model)
         let need = MemoryEstimate.indexing(modelVocabulary: m.vocabulary.count, dim: m.dim,

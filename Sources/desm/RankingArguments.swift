@@ -40,7 +40,7 @@ struct RankingArguments: ParsableArguments {
         }
         guard ScoreNormalisation(rawValue: norm) != nil else { throw ValidationError("--norm must be none, minmax or zscore") }
         guard alpha >= 0, alpha <= 1 else { throw ValidationError("--alpha must be in [0, 1]") }
-        guard k1 >= 0, b >= 0, b <= 1 else { throw ValidationError("--k1 must be ≥ 0 and --b in [0, 1]") }
+        if let problem = BM25Parameters(k1: k1, b: b).problem { throw ValidationError("--" + problem) }
         if let rerank, rerank < 1 { throw ValidationError("--rerank must be at least 1") }
     }
 

@@ -54,7 +54,6 @@ struct StatsCommand: ParsableCommand {
     }
 
     func run() throws {
-        Interrupt.install()
         if let corpus { return try corpusStats(corpus) }
         let reader = try CollectionReader(path: collection!, format: format)
         let embedding = Analyzer(.embedding)

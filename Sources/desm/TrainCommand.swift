@@ -80,7 +80,6 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        Interrupt.install()
         var p = TrainingParameters()
         p.architecture = arch; p.loss = loss; p.dim = dim; p.window = window; p.negative = negative
         p.sample = sample; p.minCount = minCount; p.epochs = epochs; p.alpha = alpha; p.threads = threads

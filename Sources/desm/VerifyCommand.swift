@@ -34,7 +34,6 @@ struct VerifyCommand: ParsableCommand {
     var model: String?
 
     func run() throws {
-        Interrupt.install()
         let checkModel = try model.map { try EmbeddingModel.load(path: $0, verify: true) }
         for path in paths {
             print(try verifyPath(path, model: checkModel))
