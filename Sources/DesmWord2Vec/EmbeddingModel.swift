@@ -41,7 +41,6 @@ public final class EmbeddingModel: @unchecked Sendable {
     }
 
     @inline(__always) public func inRow(_ id: Int) -> UnsafeMutableBufferPointer<Float> { input.row(id) }
-    @inline(__always) public func outRow(_ id: Int) -> UnsafeMutableBufferPointer<Float> { output!.row(id) }
 
     /// The matrix of one space.
     public func matrix(_ space: EmbeddingSpace) throws -> FloatMatrix {

@@ -148,10 +148,3 @@ public func detectCollectionFormat(_ lines: LineReader) throws -> CollectionForm
                         + "TREC '<DOC>', SMART '.I id' or TSV 'id<TAB>text'); use --format", path: lines.path)
     }
 }
-
-/// The format of a collection file, as `detectCollectionFormat(_:)`, but an empty or blank
-/// file is an error naming `path`.
-public func detectCollectionFormat(_ lines: LineReader, path: String) throws -> CollectionFormat {
-    guard let f = try detectCollectionFormat(lines) else { throw DesmError("file is empty: no documents", path: path) }
-    return f
-}
