@@ -154,19 +154,3 @@ public final class DocumentIndex: @unchecked Sendable {
         return found
     }
 }
-
-@inline(__always)
-func decodeVarint(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> (UInt32, Int)? {
-    var p = start
-    var shift: UInt32 = 0
-    var v: UInt32 = 0
-    while p < bytes.count {
-        let b = bytes[p]
-        p += 1
-        v |= UInt32(b & 0x7F) << shift
-        if b < 0x80 { return (v, p) }
-        shift += 7
-        if shift > 28 { return nil }
-    }
-    return nil
-}

@@ -439,16 +439,6 @@ func moveIntoPlace(staging: String, directory: String, what: String = "indexing"
     if dfd >= 0 { fsync(dfd); close(dfd) }
 }
 
-@inline(__always)
-func appendVarint(_ bytes: inout [UInt8], _ value: UInt32) {
-    var v = value
-    while v >= 0x80 {
-        bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
-        v >>= 7
-    }
-    bytes.append(UInt8(v))
-}
-
 /// The first `maxBytes` bytes of `text` with runs of whitespace collapsed, cut at a
 /// Unicode scalar boundary.
 func makeSnippet(_ text: String, maxBytes: Int) -> String {
