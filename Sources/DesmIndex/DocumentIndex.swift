@@ -22,6 +22,8 @@ public final class DocumentIndex: @unchecked Sendable {
     let postingOffsets: UnsafeBufferPointer<UInt64>
     let documentFrequencies: UnsafeBufferPointer<UInt32>
     let postingData: UnsafeBufferPointer<UInt8>
+    /// Each document's terms and frequencies (`docterms`, see ForwardIndex.swift).
+    let forward: ForwardIndex
     private let files: [String: IndexFile]
 
     public var count: Int { manifest.documents }
@@ -78,6 +80,7 @@ public final class DocumentIndex: @unchecked Sendable {
         guard dataAt + pf.aux == pf.payload.count else {
             throw DesmError("postings sections do not add up (corrupted)", path: pf.path)
         }
+        forward = try ForwardIndex(try open(IndexFiles.docterms, .documentTerms), documents: n, termCount: t)
         self.files = files
     }
 

@@ -51,7 +51,11 @@ public enum IndexFiles {
     public static let docflags = "docflags"
     public static let docnos = "docnos"
     public static let snippets = "snippets"
-    public static let all = [centroidsIn, centroidsOut, postings, terms, doclens, docflags, docnos, snippets]
+    /// The forward index (each document's BM25 terms and frequencies), format version 2.
+    public static let docterms = "docterms"
+    /// Every file but the manifest. New files go at the end (fuzz inputs select files by
+    /// their position here).
+    public static let all = [centroidsIn, centroidsOut, postings, terms, doclens, docflags, docnos, snippets, docterms]
 }
 
 /// Builds an index directory from a stream of documents in one pass: a reader thread parses
@@ -59,8 +63,10 @@ public enum IndexFiles {
 /// IN/OUT centroids, stemmed terms → term frequencies), and the calling thread appends the
 /// results in collection order to the centroid, length, flag, docno and snippet files (all
 /// streamed) and to the in-memory postings (delta/varint coded, ~2–3 bytes per posting),
-/// which are written sorted by term at the end. Memory: the postings plus 8 bytes per
-/// document plus a few batches.
+/// which are written sorted by term at the end, followed by their transpose, the forward
+/// index (`writeForwardIndex`). Memory: the postings plus 8 bytes per document plus a few
+/// batches; at the end, the forward index's buffer (about the postings' size) and 12 more
+/// bytes per document.
 public final class IndexBuilder {
     public let model: EmbeddingModel
     public let options: IndexBuildOptions
@@ -323,6 +329,8 @@ public final class IndexBuilder {
         try post.pad(to: 8)
         for t in order { try post.write(postings[t]) }
         files[IndexFiles.postings] = try post.finish(count: order.count, aux: dataBytes)
+        files[IndexFiles.docterms] = try writeForwardIndex(path: staging + "/" + IndexFiles.docterms,
+                                                           postings: postings, order: order, documents: documents)
 
         let manifest = IndexManifest(
             formatVersion: Int(IndexFileFormat.version), documents: documents,

@@ -15,7 +15,8 @@ public enum IndexFileFormat {
     public static let magic: [UInt8] = Array("DESMINDX".utf8)
     public static let trailerMagic: UInt32 = 0x444E_4544 // "DEND" little-endian
     /// Bumped whenever any index file layout or the manifest changes meaning.
-    public static let version: UInt32 = 1
+    /// 2: the forward index (`docterms`) was added.
+    public static let version: UInt32 = 2
     public static let headerBytes = 64
     public static let trailerBytes = 32
 }
@@ -34,6 +35,11 @@ public enum IndexFileKind: UInt32, Sendable, CaseIterable {
     case doclens = 4
     /// u8 per document: bit 0 = no in-vocabulary word (DESM scores 0). count = N.
     case docflags = 5
+    /// The forward index: offsets u64 × (N+1) into the data, then (8-byte aligned) for each
+    /// document its distinct BM25 terms in increasing term id (the id the postings use):
+    /// varint(term id delta from the document's previous term; the first is the id itself),
+    /// varint(tf) pairs. count = N, aux = data bytes.
+    case documentTerms = 6
 
     var name: String {
         switch self {
@@ -42,6 +48,7 @@ public enum IndexFileKind: UInt32, Sendable, CaseIterable {
         case .strings: return "strings"
         case .doclens: return "doclens"
         case .docflags: return "docflags"
+        case .documentTerms: return "docterms"
         }
     }
 }

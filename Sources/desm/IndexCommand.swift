@@ -23,6 +23,8 @@ struct IndexCommand: ParsableCommand {
                              --center: of mean-centred word vectors)
           postings, terms    BM25: stemmed terms (byte-sorted) and their
                              postings (document, tf), delta/varint coded
+          docterms           the forward index: each document's terms and
+                             their tf (the postings transposed, for feedback)
           doclens, docflags  lengths in terms; documents with no word in the
                              vocabulary (kept, zero centroid, DESM score 0)
           docnos, snippets   document ids and the first bytes of each text

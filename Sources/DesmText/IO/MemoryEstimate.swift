@@ -87,9 +87,13 @@ public struct MemoryEstimate: Sendable, CustomStringConvertible {
     /// Indexing: unit copies of W_IN and W_OUT (V × dim float32 each), the in-memory postings
     /// (~3 bytes per distinct (document, term) pair; a collection has at most one per ~6 bytes
     /// of text, so ~0.5 byte per byte of text), the term dictionary (~100 bytes per term),
-    /// 8 bytes per document, and `threads + 2` batches of `batchSize` documents in flight
-    /// (~4× their text for the analysed form). `collectionBytes` is the size of the text:
-    /// for gzip files pass the compressed size × 4 (a typical text ratio).
+    /// 8 bytes per document, `threads + 2` batches of `batchSize` documents in flight
+    /// (~4× their text for the analysed form), and at the end, beside the postings, the forward
+    /// index's buffer (about the postings' size: its varint pairs code term-id instead of
+    /// document deltas) plus 12 bytes per document (its offsets and each document's previous
+    /// term). The batches are gone by then, so the sum is a slight overestimate.
+    /// `collectionBytes` is the size of the text: for gzip files pass the compressed size × 4
+    /// (a typical text ratio).
     public static func indexing(modelVocabulary v: Int, dim: Int, collectionBytes: Int, documents: Int? = nil,
                                 distinctTerms: Int? = nil, threads: Int = 2, batchSize: Int = 512,
                                 averageDocumentBytes: Int = 2000) -> MemoryEstimate {
@@ -98,6 +102,7 @@ public struct MemoryEstimate: Sendable, CustomStringConvertible {
         return MemoryEstimate(job: "indexing", parts: [
             ("unit IN/OUT vectors", mul(v, dim, 8)),
             ("postings", collectionBytes / 2),
+            ("forward index", add(collectionBytes / 2, mul(docs, 12, 1))),
             ("terms", mul(terms, 100, 1)),
             ("documents", mul(docs, 8, 1)),
             ("batches", mul(add(max(threads, 1), 2), batchSize, mul(4, averageDocumentBytes, 1))),
