@@ -18,8 +18,11 @@ struct VerifyCommand: ParsableCommand {
                             W_OUT and syn1 value finite; the model checksum an index records
           index directory   manifest; every file's header, trailer, size and CRC-32 against
                             its trailer and the manifest; docno, snippet and term tables;
-                            every posting list decoded; centroids finite and unit or zero;
-                            with --model, that the index was built from that model
+                            every posting list decoded; every document's forward-index
+                            terms decoded, their frequencies summing to its length, and
+                            the forward index the exact transpose of the postings;
+                            centroids finite and unit or zero; with --model, that the
+                            index was built from that model
           index file        one file of an index: header, trailer, length and CRC-32
 
         Prints one line per path (`ok` with what was checked); the first problem is an error \
@@ -80,37 +83,7 @@ func verifyModelFile(_ path: String) throws -> String {
 func verifyIndexDirectory(_ path: String, model: EmbeddingModel?) throws -> String {
     let index = try DocumentIndex(path: path)
     try index.verify()
-    for d in 0..<index.count {
-        _ = try index.docno(d)
-        _ = try index.snippet(d)
-        if d & 0xFFFF == 0 { try Interrupt.check("verify") }
-    }
-    var postings = 0
-    var previous: String? = nil
-    for t in 0..<index.termCount {
-        let term = try index.term(t)
-        if let p = previous, !p.utf8.lexicographicallyPrecedes(term.utf8) {
-            throw DesmError("term table is not strictly sorted at term \(t) (\"\(term)\" after \"\(p)\"): corrupted", path: path + "/" + IndexFiles.terms)
-        }
-        previous = term
-        try index.forEachPosting(t) { _, _ in postings += 1 }
-        if t & 0xFFFF == 0 { try Interrupt.check("verify") }
-    }
-    guard postings == index.manifest.bm25.postings else {
-        throw DesmError("\(postings) postings decoded, the manifest says \(index.manifest.bm25.postings)", path: path + "/" + IndexFiles.postings)
-    }
-    for (name, matrix) in [(IndexFiles.centroidsIn, index.centroidsIn), (IndexFiles.centroidsOut, index.centroidsOut)] {
-        for d in 0..<matrix.rows {
-            var norm: Double = 0
-            for x in matrix.row(d) {
-                guard x.isFinite else { throw DesmError("centroid of document \(d) holds \(x): corrupted", path: path + "/" + name) }
-                norm += Double(x) * Double(x)
-            }
-            guard norm == 0 || abs(norm - 1) < 1e-3 else {
-                throw DesmError("centroid of document \(d) has norm \(norm.squareRoot()), expected 1 or 0: corrupted", path: path + "/" + name)
-            }
-        }
-    }
+    let structure = try index.verifyStructure()
     var modelNote = ""
     if let model {
         guard model.checksum == index.manifest.modelChecksum, model.dim == index.dim,
@@ -120,7 +93,8 @@ func verifyIndexDirectory(_ path: String, model: EmbeddingModel?) throws -> Stri
         }
         modelNote = ", built from the given model"
     }
-    return "ok\tindex\t\(path)\t\(index.count) documents, \(index.termCount) terms, \(postings) postings, dim \(index.dim), "
+    return "ok\tindex\t\(path)\t\(structure.documents) documents, \(structure.terms) terms, \(structure.postings) postings "
+        + "(forward index: the same \(structure.documentTerms) pairs), dim \(index.dim), "
         + String(format: "model checksum %08x", index.manifest.modelChecksum)
         + ", \(IndexFiles.all.count) files CRC-32 verified\(modelNote)"
 }
