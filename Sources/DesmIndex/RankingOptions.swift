@@ -1,97 +1,6 @@
 import Foundation
 import DesmText
 
-/// Which embedding spaces a DESM score compares: the query words' space, then the
-/// documents' centroid space. IN-OUT is the paper's main scorer.
-public enum DesmVariant: String, CaseIterable, Sendable {
-    case inOut = "in-out"
-    case inIn = "in-in"
-    case outOut = "out-out"
-    case outIn = "out-in"
-
-    public var querySpace: EmbeddingSpace { self == .inOut || self == .inIn ? .input : .output }
-    public var documentSpace: EmbeddingSpace { self == .inOut || self == .outOut ? .output : .input }
-}
-
-/// A scorer: DESM in one of its four variants, BM25, or the mixture α·DESM + (1−α)·BM25.
-public enum ScorerKind: Equatable, Sendable, CustomStringConvertible {
-    case desm(DesmVariant)
-    case bm25
-    case mixture(DesmVariant)
-
-    /// Parses `in-out`, `in-in`, `out-out`, `out-in`, `bm25`, `mixture` (= mixture with
-    /// IN-OUT) or `mixture:<variant>`.
-    public init?(name: String) {
-        if name == "bm25" { self = .bm25; return }
-        if name == "mixture" { self = .mixture(.inOut); return }
-        if name.hasPrefix("mixture:"), let v = DesmVariant(rawValue: String(name.dropFirst(8))) {
-            self = .mixture(v); return
-        }
-        guard let v = DesmVariant(rawValue: name) else { return nil }
-        self = .desm(v)
-    }
-
-    public static let names = ["in-out", "in-in", "out-out", "out-in", "bm25", "mixture", "mixture:in-in"]
-
-    public var description: String {
-        switch self {
-        case .desm(let v): return v.rawValue
-        case .bm25: return "bm25"
-        case .mixture(let v): return v == .inOut ? "mixture" : "mixture:\(v.rawValue)"
-        }
-    }
-
-    var usesDesm: Bool { if case .bm25 = self { return false } else { return true } }
-    var usesBM25: Bool { if case .desm = self { return false } else { return true } }
-    var variant: DesmVariant? {
-        switch self {
-        case .desm(let v), .mixture(let v): return v
-        case .bm25: return nil
-        }
-    }
-}
-
-/// Per-query score normalisation applied to both DESM and BM25 before mixing, over the
-/// candidate set (the whole collection, or BM25's top K when re-ranking).
-public enum ScoreNormalisation: String, CaseIterable, Sendable {
-    /// Raw scores (DESM in [−1, 1], BM25 unbounded: α must be close to 1).
-    case none
-    /// (s − min)/(max − min); 0 when all scores are equal.
-    case minmax
-    /// (s − mean)/stddev (population); 0 when the deviation is 0.
-    case zscore
-}
-
-/// BM25 as Lucene/Anserini compute it: idf = ln(1 + (N − n + 0.5)/(n + 0.5)),
-/// term score = idf · tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl)); repeated query terms
-/// weigh their count (Anserini's bag-of-words query).
-public struct BM25Parameters: Hashable, Sendable {
-    public var k1: Double
-    public var b: Double
-
-    public init(k1: Double = 0.9, b: Double = 0.4) {
-        self.k1 = k1
-        self.b = b
-    }
-
-    /// What is wrong with these values (k1 finite and ≥ 0, b in [0, 1]), or nil. Checked by
-    /// `desm search/run` and `desm experiment` alike.
-    public var problem: String? {
-        k1 >= 0 && k1.isFinite && b >= 0 && b <= 1 ? nil : "k1 must be ≥ 0 and b in [0, 1] (got k1 \(k1), b \(b))"
-    }
-
-    public static func idf(documents: Int, documentFrequency n: Int) -> Double {
-        log(1 + (Double(documents) - Double(n) + 0.5) / (Double(n) + 0.5))
-    }
-
-    /// One term's score in one document.
-    public func termScore(tf: Double, documentLength dl: Double, averageLength avgdl: Double, idf: Double) -> Double {
-        guard tf > 0 else { return 0 }
-        let ratio = avgdl > 0 ? dl / avgdl : 1
-        return idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * ratio))
-    }
-}
-
 /// Everything that decides a ranking. `tag` spells it out for run files.
 public struct RankingOptions: Equatable, Sendable {
     public var scorer: ScorerKind
@@ -103,16 +12,65 @@ public struct RankingOptions: Equatable, Sendable {
     public var rerank: Int?
     /// Words removed from every query (both DESM words and BM25 terms) before scoring.
     public var queryStoplist: QueryStoplist
+    /// Expansion of the lexical query (RM3, embedding-weighted RM3, topical): changes BM25's
+    /// ranking, the candidates re-ranked, and the mixture's lexical half.
+    public var expansion: QueryExpansion?
+    /// Feedback that moves the DESM query vector towards the lexical ranking's top documents.
+    public var vectorFeedback: VectorFeedback?
 
     public init(scorer: ScorerKind = .desm(.inOut), bm25: BM25Parameters = BM25Parameters(),
                 alpha: Double = 0.97, normalisation: ScoreNormalisation = .none, rerank: Int? = nil,
-                queryStoplist: QueryStoplist = .none) {
+                queryStoplist: QueryStoplist = .none, expansion: QueryExpansion? = nil,
+                vectorFeedback: VectorFeedback? = nil) {
         self.scorer = scorer
         self.bm25 = bm25
         self.alpha = alpha
         self.normalisation = normalisation
         self.rerank = rerank
         self.queryStoplist = queryStoplist
+        self.expansion = expansion
+        self.vectorFeedback = vectorFeedback
+    }
+
+    /// Whether ranking needs the embedding model: a DESM scorer, embedding-weighted RM3 or
+    /// topical expansion.
+    public var usesModel: Bool {
+        if scorer.usesDesm { return true }
+        switch expansion {
+        case .rm3(let p): return p.embeddingWeight > 0
+        case .topical: return true
+        case nil: return false
+        }
+    }
+
+    /// Whether there is a lexical ranking for expansion and feedback to act on.
+    public var hasLexicalRanking: Bool { scorer.usesBM25 || rerank != nil }
+
+    /// What is wrong with this combination of options, in the words of the command line
+    /// (`desm experiment` reports it with the system's name), or nil.
+    public var problem: String? {
+        if let p = bm25.problem { return p }
+        guard alpha >= 0, alpha <= 1 else { return "alpha must be in [0, 1] (got \(alpha))" }
+        if let r = rerank, r < 1 { return "the re-ranking depth must be at least 1 (got \(r))" }
+        switch expansion {
+        case .rm3(let p):
+            if p.documents < 1 || p.terms < 1 { return "RM3 needs at least 1 feedback document and 1 feedback term (got \(p.documents), \(p.terms))" }
+            if !(p.originalQueryWeight >= 0 && p.originalQueryWeight <= 1) { return "the original query weight must be in [0, 1] (got \(p.originalQueryWeight))" }
+            if !(p.embeddingWeight >= 0 && p.embeddingWeight.isFinite) { return "the RM3 embedding weight must be a number ≥ 0 (got \(p.embeddingWeight))" }
+        case .topical(let p):
+            if p.words < 1 { return "topical expansion needs at least 1 word (got \(p.words))" }
+            if !(p.originalQueryWeight >= 0 && p.originalQueryWeight <= 1) { return "the original query weight must be in [0, 1] (got \(p.originalQueryWeight))" }
+        case nil: break
+        }
+        if expansion != nil && !hasLexicalRanking {
+            return "query expansion changes the BM25 query: use it with bm25, a mixture or --rerank (the \(scorer) scorer alone ranks by embeddings only)"
+        }
+        if let f = vectorFeedback {
+            if f.documents < 1 { return "vector feedback needs at least 1 document (got \(f.documents))" }
+            if !(f.weight >= 0 && f.weight <= 1) { return "the vector feedback weight must be in [0, 1] (got \(f.weight))" }
+            if !scorer.usesDesm { return "vector feedback moves the DESM query vector: use it with a DESM scorer or a mixture" }
+        }
+        return nil
     }
 
     /// A run tag without spaces that states the scorer and every parameter that matters,
@@ -125,7 +83,15 @@ public struct RankingOptions: Equatable, Sendable {
             if s.hasSuffix(".") { s.removeLast() }
             return s
         }
-        let bm = "bm25-k\(num(bm25.k1))-b\(num(bm25.b))"
+        var bm = "bm25-k\(num(bm25.k1))-b\(num(bm25.b))"
+        switch expansion {
+        case .rm3(let p):
+            bm += "-rm3-fd\(p.documents)-ft\(p.terms)-ow\(num(p.originalQueryWeight))"
+            if p.embeddingWeight > 0 { bm += "-emb\(num(p.embeddingWeight))" }
+        case .topical(let p):
+            bm += "-topical-n\(p.words)-ow\(num(p.originalQueryWeight))"
+        case nil: break
+        }
         var t: String
         switch scorer {
         case .desm(let v): t = "desm-\(v.rawValue)"
@@ -133,6 +99,7 @@ public struct RankingOptions: Equatable, Sendable {
         case .mixture(let v): t = "desm-mixture-\(v.rawValue)-a\(num(alpha))-norm-\(normalisation.rawValue)-\(bm)"
         }
         if let k = rerank { t += "-rerank\(k)" + (scorer.usesBM25 ? "" : "-\(bm)") }
+        if let f = vectorFeedback { t += "-vfb-d\(f.documents)-w\(num(f.weight))" }
         if !queryStoplist.isEmpty { t += "-qstop-\(queryStoplist.name)" }
         return t
     }

@@ -8,14 +8,18 @@ import Foundation
 struct RankingArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "Scorer: in-out, in-in, out-out, out-in (DESM), bm25, mixture (α·DESM IN-OUT + (1−α)·BM25) or mixture:<desm variant>.",
-        valueName: "scorer"))
-    var scorer: String = "in-out"
+        valueName: "scorer"), transform: { try ScorerKind.parse($0) })
+    var scorer: ScorerKind = .desm(.inOut)
 
     @Option(name: .long, help: "Mixture weight of DESM; BM25 gets 1 − α. Raw scores (--norm none) need α close to 1.")
     var alpha: Double = 0.97
 
-    @Option(name: .long, help: "Per-query score normalisation before mixing: none, minmax or zscore (over the candidates: the whole collection, or the --rerank set).")
-    var norm: String = "none"
+    @Option(name: .long, help: ArgumentHelp("Per-query score normalisation before mixing: none, minmax or zscore (over the candidates: the whole collection, or the --rerank set).", valueName: "kind"),
+            transform: { name in
+                guard let kind = ScoreNormalisation(rawValue: name) else { throw DesmError("use none, minmax or zscore") }
+                return kind
+            })
+    var norm: ScoreNormalisation = .none
 
     @Option(name: .long, help: ArgumentHelp("Re-rank BM25's top K with the scorer (telescoping) instead of ranking the whole collection.", valueName: "K"))
     var rerank: Int?
@@ -31,30 +35,65 @@ struct RankingArguments: ParsableArguments {
         valueName: "list"))
     var queryStopwords: String = "none"
 
-    @Option(name: .long, help: "Model file (default: the one recorded in the index manifest). Not needed for bm25.")
+    @Option(name: .long, help: "Model file (default: the one recorded in the index manifest). Not needed for bm25 without embedding expansion.")
     var model: String?
 
+    @Flag(name: .long, help: "Expand the BM25 query with RM3 pseudo-relevance feedback, as Anserini's -rm3 (acts on bm25, the mixture's BM25 half and the --rerank candidates).")
+    var rm3 = false
+
+    @Option(name: .long, help: ArgumentHelp("RM3: feedback documents (the first BM25 ranking's top N).", valueName: "N"))
+    var fbDocs: Int = 10
+
+    @Option(name: .long, help: ArgumentHelp("RM3: terms kept per feedback document and in the expansion.", valueName: "N"))
+    var fbTerms: Int = 10
+
+    @Option(name: .long, help: ArgumentHelp("RM3 and --expand-topical: the original query's share λ of the expanded query (default 0.5 for RM3, 0.7 for topical).", valueName: "λ"))
+    var originalQueryWeight: Double?
+
+    @Option(name: .long, help: ArgumentHelp("RM3 re-weighted by the embeddings: each feedback term's weight × exp(γ·cos(query IN, term OUT)) before pruning (0: plain RM3). Needs the model.", valueName: "γ"))
+    var rm3EmbeddingWeight: Double = 0
+
+    @Option(name: .long, help: ArgumentHelp("Topical expansion: add the N BM25 terms whose OUT vectors are closest to the query's IN centroid (its IN-OUT neighbours, mean-centred). Needs the model; not with --rm3.", valueName: "N"))
+    var expandTopical: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Vector feedback: move the DESM query vector towards the mean centroid of the lexical ranking's top --vector-feedback-docs documents, q ← (1−β)·q + β·mean (DESM scorers and mixtures).", valueName: "β"))
+    var vectorFeedback: Double?
+
+    @Option(name: .long, help: ArgumentHelp("Vector feedback: documents averaged.", valueName: "N"))
+    var vectorFeedbackDocs: Int = 10
+
     func validate() throws {
-        guard ScorerKind(name: scorer) != nil else {
-            throw ValidationError("unknown scorer \"\(scorer)\": use one of \(ScorerKind.names.joined(separator: ", ")) (or mixture:out-out, mixture:out-in)")
-        }
-        guard ScoreNormalisation(rawValue: norm) != nil else { throw ValidationError("--norm must be none, minmax or zscore") }
         guard alpha >= 0, alpha <= 1 else { throw ValidationError("--alpha must be in [0, 1]") }
         if let problem = BM25Parameters(k1: k1, b: b).problem { throw ValidationError("--" + problem) }
         if let rerank, rerank < 1 { throw ValidationError("--rerank must be at least 1") }
+        if rm3 && expandTopical != nil { throw ValidationError("--rm3 and --expand-topical are alternatives: choose one") }
+        if !rm3 && rm3EmbeddingWeight != 0 { throw ValidationError("--rm3-embedding-weight re-weights RM3's terms: add --rm3") }
+        if !rm3 && expandTopical == nil && originalQueryWeight != nil {
+            throw ValidationError("--original-query-weight needs --rm3 or --expand-topical")
+        }
+        if let problem = try options(readingStoplist: false).problem { throw ValidationError(problem) }
     }
 
     /// The ranking options; reads the query stoplist file when one is named.
-    func options() throws -> RankingOptions {
-        RankingOptions(scorer: ScorerKind(name: scorer) ?? .desm(.inOut), bm25: BM25Parameters(k1: k1, b: b),
-                       alpha: alpha, normalisation: ScoreNormalisation(rawValue: norm) ?? .none, rerank: rerank,
-                       queryStoplist: try QueryStoplist.parse(queryStopwords))
+    func options(readingStoplist: Bool = true) throws -> RankingOptions {
+        var expansion: QueryExpansion? = nil
+        if rm3 {
+            expansion = .rm3(RM3Parameters(documents: fbDocs, terms: fbTerms, originalQueryWeight: originalQueryWeight ?? 0.5,
+                                           embeddingWeight: rm3EmbeddingWeight))
+        } else if let n = expandTopical {
+            expansion = .topical(TopicalExpansionParameters(words: n, originalQueryWeight: originalQueryWeight ?? 0.7))
+        }
+        return RankingOptions(scorer: scorer, bm25: BM25Parameters(k1: k1, b: b),
+                              alpha: alpha, normalisation: norm, rerank: rerank,
+                              queryStoplist: readingStoplist ? try QueryStoplist.parse(queryStopwords) : .none,
+                              expansion: expansion,
+                              vectorFeedback: vectorFeedback.map { VectorFeedback(documents: vectorFeedbackDocs, weight: $0) })
     }
 
-    /// Opens the index and, when the scorer needs it, its model (checked against the index).
+    /// Opens the index and, when the options need it, its model (checked against the index).
     func openRanker(index path: String) throws -> Ranker {
         let index = try DocumentIndex(path: path)
-        guard ScorerKind(name: scorer) != .bm25 else { return try Ranker(index: index, model: nil) }
+        guard try options(readingStoplist: false).usesModel else { return try Ranker(index: index, model: nil) }
         guard let modelPath = model ?? index.manifest.modelPath else {
             throw DesmError("the index does not record its model: pass --model", path: path)
         }

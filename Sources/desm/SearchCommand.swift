@@ -52,7 +52,12 @@ struct SearchCommand: ParsableCommand {
         var bm25: [JSONTerm]?
     }
     struct JSONWord: Codable { var word: String; var cosine: Double; var contribution: Double }
-    struct JSONTerm: Codable { var term: String; var queryCount: Int; var tf: Int; var idf: Double; var score: Double }
+    struct JSONTerm: Codable {
+        var term: String; var queryCount: Int; var tf: Int; var idf: Double; var score: Double
+        /// The term's weight in an expanded query (absent for a plain query, where it is the count).
+        var weight: Double?
+    }
+    struct JSONWeightedTerm: Codable { var term: String; var weight: Double; var inIndex: Bool }
     struct JSONResult: Codable {
         var query: String
         var tag: String
@@ -60,6 +65,8 @@ struct SearchCommand: ParsableCommand {
         var stoplistWords: [String]
         var unknownTerms: [String]
         var notes: [String]
+        /// The BM25 query after --rm3 / --expand-topical (absent without expansion).
+        var expandedQuery: [JSONWeightedTerm]?
         var hits: [JSONHit]
     }
 
@@ -76,8 +83,10 @@ struct SearchCommand: ParsableCommand {
                 if options.scorer != .bm25 {
                     hit.desm = e.desm.map { JSONWord(word: $0.word, cosine: $0.cosine, contribution: $0.contribution) }
                 }
-                if options.scorer == .bm25 || options.rerank != nil || { if case .mixture = options.scorer { return true }; return false }() {
-                    hit.bm25 = e.bm25.map { JSONTerm(term: $0.term, queryCount: $0.queryCount, tf: $0.tf, idf: $0.idf, score: $0.score) }
+                if options.hasLexicalRanking {
+                    let expanded = options.expansion != nil
+                    hit.bm25 = e.bm25.map { JSONTerm(term: $0.term, queryCount: $0.queryCount, tf: $0.tf, idf: $0.idf, score: $0.score,
+                                                     weight: expanded ? $0.weight : nil) }
                 }
             }
             hits.append(hit)
@@ -85,7 +94,9 @@ struct SearchCommand: ParsableCommand {
         if json {
             let r = JSONResult(query: query, tag: options.tag, skippedWords: result.query.skippedWords,
                                stoplistWords: result.query.droppedWords,
-                               unknownTerms: result.query.unknownTerms, notes: result.notes, hits: hits)
+                               unknownTerms: result.query.unknownTerms, notes: result.notes,
+                               expandedQuery: result.expandedQuery?.map { JSONWeightedTerm(term: $0.term, weight: $0.weight, inIndex: $0.id != nil) },
+                               hits: hits)
             let e = JSONEncoder()
             e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try e.encode(r), as: UTF8.self))
@@ -94,6 +105,9 @@ struct SearchCommand: ParsableCommand {
         for note in result.notes { printError("note: \(note)") }
         if hits.isEmpty { print("no documents (\(options.tag))"); return }
         print("# \(options.tag)")
+        if let expanded = result.expandedQuery {
+            print("# expanded query: " + expanded.map { $0.term + String(format: " %.4f", $0.weight) }.joined(separator: ", "))
+        }
         for h in hits {
             print(String(format: "%3d  %10.6f  ", h.rank, h.score) + h.docno + "  " + h.snippet)
             if let words = h.desm {
@@ -104,7 +118,7 @@ struct SearchCommand: ParsableCommand {
             if let terms = h.bm25 {
                 for t in terms {
                     print("       " + String(format: "bm25 %8.4f  tf %3d  idf %.3f  ", t.score, t.tf, t.idf) + t.term
-                          + (t.queryCount > 1 ? " ×\(t.queryCount)" : ""))
+                          + (t.weight.map { String(format: " (weight %.4f)", $0) } ?? (t.queryCount > 1 ? " ×\(t.queryCount)" : "")))
                 }
             }
         }

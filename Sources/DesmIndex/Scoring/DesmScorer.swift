@@ -1,0 +1,180 @@
+import DesmText
+import DesmWord2Vec
+import Dispatch
+
+/// DESM (Mitra et al. 2016): score(Q, D) = (1/|Q|) Σ_{q∈Q} cos(q, D̄), q a query word's
+/// vector in the query space and D̄ the document's centroid in the document space
+/// (IN-OUT: q from W_IN, D̄ from the OUT centroids). Since D̄ is stored unit-length, the sum
+/// of cosines is Q̄·D̂ with Q̄ the mean of the query words' unit vectors: one dot product per
+/// document. Full-collection ranking is a SIMD matrix–vector (or, for a batch of queries,
+/// matrix–matrix) product over the mapped centroids with a top-k heap; `explain` gives the
+/// per-word cosines whose mean is that same score.
+///
+/// When the index was built with `--center`, query words are mean-centred with the same μ
+/// the indexer used (`WordCentring`).
+final class DesmScorer: @unchecked Sendable {
+    let index: DocumentIndex
+    let model: EmbeddingModel
+    /// μ_IN and μ_OUT when the index's word vectors are mean-centred (manifest `center`).
+    private let centringIn: [Double]?
+    private let centringOut: [Double]?
+
+    init(index: DocumentIndex, model: EmbeddingModel) {
+        self.index = index
+        self.model = model
+        if index.manifest.center == true {
+            centringIn = WordCentring.mean(of: model.input, counts: model.vocabulary.counts)
+            centringOut = model.output.map { WordCentring.mean(of: $0, counts: model.vocabulary.counts) }
+        } else {
+            centringIn = nil
+            centringOut = nil
+        }
+    }
+
+    func matrix(_ space: EmbeddingSpace) -> FloatMatrix? { space == .input ? model.input : model.output }
+
+    func centroids(_ space: EmbeddingSpace) -> FloatMatrix {
+        space == .input ? index.centroidsIn : index.centroidsOut
+    }
+
+    /// A word's unit vector in `space`, centred first when the index is (in double); nil when
+    /// its row is zero or not finite (the word is skipped, as the indexer does).
+    func unitWordVector(_ id: Int, space: EmbeddingSpace) -> [Double]? {
+        guard let matrix = matrix(space) else { return nil }
+        let dim = matrix.cols
+        let row = matrix.row(id)
+        let len = VectorKernels.norm(row.baseAddress!, dim)
+        guard len > 0, len.isFinite else { return nil }
+        guard let mu = space == .input ? centringIn : centringOut else {
+            return (0..<dim).map { Double(row[$0]) / len }
+        }
+        let c = (0..<dim).map { Double(row[$0]) - mu[$0] }
+        let n = c.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        guard n > 0, n.isFinite else { return nil }
+        return c.map { $0 / n }
+    }
+
+    /// Q̄: the mean of the words' unit vectors in `space` (words whose vector is zero are
+    /// skipped); nil when no word is usable. Computed in double, stored as float.
+    func queryVector(_ words: [(word: String, id: Int)], space: EmbeddingSpace) -> [Float]? {
+        guard matrix(space) != nil else { return nil }
+        let dim = model.dim
+        var sum = [Double](repeating: 0, count: dim)
+        var used = 0
+        for (_, id) in words {
+            guard let u = unitWordVector(id, space: space) else { continue }
+            for i in 0..<dim { sum[i] += u[i] }
+            used += 1
+        }
+        guard used > 0 else { return nil }
+        return sum.map { Float($0 / Double(used)) }
+    }
+
+    /// Q̄·D̂ for one document.
+    @inline(__always)
+    func score(_ query: [Float], doc: Int, space: EmbeddingSpace) -> Float {
+        VectorKernels.dot(query, centroids(space).row(doc).baseAddress!, index.dim)
+    }
+
+    /// Q̄·D̂ for every document, in document order (the mixture's dense half).
+    func allScores(_ query: [Float], space: EmbeddingSpace) -> [Float] {
+        let n = index.count
+        var d = [Float](repeating: 0, count: n)
+        let c = centroids(space)
+        d.withUnsafeMutableBufferPointer { dp in
+            for i in 0..<n { dp[i] = VectorKernels.dot(query, c.row(i).baseAddress!, index.dim) }
+        }
+        return d
+    }
+
+    /// Each word's cosine with the document's centroid (in double) and their mean, the
+    /// document's DESM score (nil when no word is usable).
+    func explain(_ words: [(word: String, id: Int)], doc: Int, variant: DesmVariant) -> (words: [Explanation.WordCosine], score: Double?) {
+        let c = centroids(variant.documentSpace).row(doc).baseAddress!
+        var used: [(String, Double)] = []
+        for (w, id) in words {
+            guard let u = unitWordVector(id, space: variant.querySpace) else { continue }
+            var dotp = 0.0
+            for i in 0..<index.dim { dotp += u[i] * Double(c[i]) }
+            used.append((w, dotp))
+        }
+        let count = Double(used.count)
+        let cosines = used.map { Explanation.WordCosine(word: $0.0, cosine: $0.1, contribution: $0.1 / count) }
+        return (cosines, used.isEmpty ? nil : used.reduce(0) { $0 + $1.1 } / count)
+    }
+
+    /// Top-k of queries · centroids(space)ᵀ for many queries: rows are split between
+    /// threads; each thread walks its rows in cache-sized blocks and, for each group of four
+    /// queries, computes the block's scores with `VectorKernels.dot4`, offering only scores
+    /// above each heap's threshold. An empty query vector yields an empty heap.
+    func topK(_ queries: [[Float]], space: EmbeddingSpace, k: Int, threads: Int) -> [TopK] {
+        let c = centroids(space)
+        let n = c.rows, dim = c.cols
+        let nq = queries.count
+        let groups = (nq + 3) / 4
+        // Queries packed four by four (zero rows pad the last group).
+        var packed = [Float](repeating: 0, count: groups * 4 * dim)
+        for (i, q) in queries.enumerated() where q.count == dim {
+            for j in 0..<dim { packed[i * dim + j] = q[j] }
+        }
+        let t = max(1, min(threads, n / 4096 + 1))
+        var perThread = [[TopK]](repeating: [], count: t)
+        let block = max(16, min(512, (64 << 10) / max(dim * 4, 1)))
+        packed.withUnsafeBufferPointer { qp in
+            perThread.withUnsafeMutableBufferPointer { out in
+                DispatchQueue.concurrentPerform(iterations: t) { w in
+                    var heaps = (0..<nq).map { _ in TopK(k: k) }
+                    let lo = n * w / t, hi = n * (w + 1) / t
+                    let scores = UnsafeMutablePointer<Float>.allocate(capacity: 4 * block)
+                    defer { scores.deallocate() }
+                    var start = lo
+                    while start < hi {
+                        let rows = min(block, hi - start)
+                        let rp = UnsafePointer(c.base + start * dim)
+                        for g in 0..<groups {
+                            if nq == 1 {
+                                // One query: a plain matrix–vector product (no padding work).
+                                VectorKernels.dot1(query: qp.baseAddress!, n: dim, rows: rp, rowCount: rows, scores: scores)
+                            } else {
+                                VectorKernels.dot4(queries: qp.baseAddress! + g * 4 * dim, n: dim, rows: rp, rowCount: rows,
+                                                   scores: scores, scoreStride: block)
+                            }
+                            for j in 0..<4 {
+                                let qi = g * 4 + j
+                                guard qi < nq, queries[qi].count == dim else { continue }
+                                var th = heaps[qi].threshold
+                                let s = scores + j * block
+                                for r in 0..<rows where s[r] >= th {
+                                    heaps[qi].offer(s[r], start + r)
+                                    th = heaps[qi].threshold
+                                }
+                            }
+                        }
+                        start += rows
+                    }
+                    out[w] = heaps
+                }
+            }
+        }
+        var result = perThread[0]
+        for w in 1..<t { for i in 0..<nq { result[i].merge(perThread[w][i]) } }
+        return result
+    }
+}
+
+extension DesmScorer {
+    /// Vector feedback: (1 − β)·q + β·mean(D̂) over `documents`' centroids in `space` (the
+    /// query's own space, so that IN-OUT moves an IN vector towards IN centroids).
+    func movedTowards(_ q: [Float], documents: [Int], space: EmbeddingSpace, weight beta: Double) -> [Float] {
+        guard !documents.isEmpty else { return q }
+        let c = centroids(space)
+        let dim = index.dim
+        var mean = [Double](repeating: 0, count: dim)
+        for d in documents {
+            let row = c.row(d)
+            for i in 0..<dim { mean[i] += Double(row[i]) }
+        }
+        let n = Double(documents.count)
+        return (0..<dim).map { Float((1 - beta) * Double(q[$0]) + beta * mean[$0] / n) }
+    }
+}
