@@ -8,6 +8,13 @@ public struct IndexStructureSummary: Equatable, Sendable {
     public var postings: Int
     /// (document, term) pairs decoded from the forward index (equal to `postings`).
     public var documentTerms: Int
+
+    public init(documents: Int, terms: Int, postings: Int, documentTerms: Int) {
+        self.documents = documents
+        self.terms = terms
+        self.postings = postings
+        self.documentTerms = documentTerms
+    }
 }
 
 extension DocumentIndex {

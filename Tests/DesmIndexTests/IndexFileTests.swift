@@ -111,16 +111,25 @@ final class IndexFileTests: XCTestCase {
         // Manifest from a future version.
         let mpath = path + "/manifest.json"
         let text = try String(contentsOfFile: mpath, encoding: .utf8)
-        try text.replacingOccurrences(of: "\"formatVersion\" : 1", with: "\"formatVersion\" : 99")
+        XCTAssertTrue(text.contains("\"formatVersion\" : 2"), text)
+        try text.replacingOccurrences(of: "\"formatVersion\" : 2", with: "\"formatVersion\" : 99")
             .write(toFile: mpath, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try DocumentIndex(path: path)) { e in
             XCTAssertTrue("\(e)".contains("version 99"), "\(e)")
         }
+        // Manifest of version 1 (an index from before the forward index): rebuild.
+        try text.replacingOccurrences(of: "\"formatVersion\" : 2", with: "\"formatVersion\" : 1")
+            .write(toFile: mpath, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try DocumentIndex(path: path)) { e in
+            XCTAssertEqual((e as? DesmError)?.path, mpath)
+            XCTAssertEqual((e as? DesmError)?.message,
+                           "index format version 1, this desm reads version 2: rebuild the index with `desm index`")
+        }
         try text.write(toFile: mpath, atomically: true, encoding: .utf8)
         // A data file whose header says another version.
-        try patch(path + "/" + IndexFiles.doclens, at: 8, [2, 0, 0, 0])
+        try patch(path + "/" + IndexFiles.doclens, at: 8, [1, 0, 0, 0])
         XCTAssertThrowsError(try DocumentIndex(path: path)) { e in
-            XCTAssertTrue("\(e)".contains("doclens: byte 8: index format version 2"), "\(e)")
+            XCTAssertTrue("\(e)".contains("doclens: byte 8: index format version 1, this desm reads version 2: rebuild the index"), "\(e)")
         }
     }
 
@@ -134,8 +143,8 @@ final class IndexFileTests: XCTestCase {
         XCTAssertThrowsError(try index.verify()) { e in
             XCTAssertTrue("\(e)".contains("centroids.in: checksum mismatch"), "\(e)")
         }
-        // Truncate the postings: opening fails with a clear message.
-        for name in [IndexFiles.postings, IndexFiles.docnos, IndexFiles.centroidsOut] {
+        // Truncate files (in reverse order of opening): opening fails naming each.
+        for name in [IndexFiles.docterms, IndexFiles.postings, IndexFiles.docnos, IndexFiles.centroidsOut] {
             let p = path + "/" + name
             let size = try FileManager.default.attributesOfItem(atPath: p)[.size] as! Int
             XCTAssertEqual(truncate(p, off_t(size - 5)), 0)

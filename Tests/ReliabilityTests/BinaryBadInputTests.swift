@@ -142,8 +142,10 @@ final class IndexBadInputTests: XCTestCase {
                         outcome: .namedPath("manifest.json"), contains: ["lists no"]),
             HostileCase(reader: "index", name: "manifest of another format", make: index([IndexManifest.fileName: try manifest(manifestBytes, setting: ["format": "lucene"])]),
                         outcome: .namedPath("manifest.json")),
-            HostileCase(reader: "index", name: "manifest format version 2", make: index([IndexManifest.fileName: try manifest(manifestBytes, setting: ["formatVersion": 2])]),
-                        outcome: .namedPath("manifest.json"), contains: ["version 2"]),
+            HostileCase(reader: "index", name: "manifest format version 3", make: index([IndexManifest.fileName: try manifest(manifestBytes, setting: ["formatVersion": 3])]),
+                        outcome: .namedPath("manifest.json"), contains: ["version 3"]),
+            HostileCase(reader: "index", name: "manifest format version 1 (before docterms)", make: index([IndexManifest.fileName: try manifest(manifestBytes, setting: ["formatVersion": 1])]),
+                        outcome: .namedPath("manifest.json"), contains: ["index format version 1, this desm reads version 2: rebuild the index with `desm index`"]),
             HostileCase(reader: "index", name: "manifest documents -1", make: index([IndexManifest.fileName: try manifest(manifestBytes, setting: ["documents": -1])]), outcome: .named),
             HostileCase(reader: "index", name: "manifest documents 2^62", make: index([IndexManifest.fileName: try manifest(manifestBytes, setting: ["documents": 1 << 62])]), outcome: .named),
             HostileCase(reader: "index", name: "manifest dim 2^62", make: index([IndexManifest.fileName: try manifest(manifestBytes, setting: ["dim": 1 << 62])]), outcome: .named),
@@ -207,6 +209,30 @@ final class IndexBadInputTests: XCTestCase {
                 try index([IndexFiles.docnos: nil])(p)
                 try makeUnreadable(p + "/" + IndexFiles.docnos)
             }, outcome: .namedPath(IndexFiles.docnos)),
+            // The forward index: sizes on open, entries in verifyStructure (checksums fixed).
+            HostileCase(reader: "index-open", name: "docterms holds postings (wrong kind)", make: index([IndexFiles.docterms: postings]),
+                        outcome: .namedPath(IndexFiles.docterms), contains: ["expected docterms"]),
+            HostileCase(reader: "index-open", name: "docterms of 3 documents for 4", make: try sized(IndexFiles.docterms, mutate(IndexFiles.docterms) { b in
+                putLE(&b, b.count - 32, UInt64(3))
+            }, fixCRC: true), outcome: .namedPath(IndexFiles.docterms), contains: ["forward index for 3 documents"]),
+            HostileCase(reader: "index-open", name: "docterms data size lies", make: try sized(IndexFiles.docterms, mutate(IndexFiles.docterms) { b in
+                putLE(&b, b.count - 24, getLE(b, b.count - 24, UInt64.self) - 1)
+            }, fixCRC: true), outcome: .namedPath(IndexFiles.docterms), contains: ["do not add up"]),
+            HostileCase(reader: "index", name: "docterms offsets out of order", make: try sized(IndexFiles.docterms, mutate(IndexFiles.docterms) { b in
+                putLE(&b, 64 + 8, UInt64(1) << 40)
+            }, fixCRC: true), outcome: .namedPath(IndexFiles.docterms), contains: ["out of order"]),
+            HostileCase(reader: "index", name: "docterms data all 0xFF", make: try sized(IndexFiles.docterms, mutate(IndexFiles.docterms) { b in
+                let docs = Int(getLE(b, b.count - 32, UInt64.self))
+                for i in (64 + (docs + 1) * 8)..<(b.count - 32) { b[i] = 0xFF }
+            }, fixCRC: true), outcome: .namedPath(IndexFiles.docterms), contains: ["malformed"]),
+            HostileCase(reader: "index", name: "docterms term id out of range", make: try sized(IndexFiles.docterms, mutate(IndexFiles.docterms) { b in
+                let docs = Int(getLE(b, b.count - 32, UInt64.self))
+                b[64 + (docs + 1) * 8] = 0x7F
+            }, fixCRC: true), outcome: .namedPath(IndexFiles.docterms), contains: ["term id 127"]),
+            HostileCase(reader: "index", name: "docterms tf disagrees with doclens", make: try sized(IndexFiles.docterms, mutate(IndexFiles.docterms) { b in
+                let docs = Int(getLE(b, b.count - 32, UInt64.self))
+                b[64 + (docs + 1) * 8 + 1] += 1
+            }, fixCRC: true), outcome: .namedPath(IndexFiles.docterms), contains: ["its length in doclens"]),
             HostileCase(reader: "index", name: "valid index reads", make: index(), outcome: .accepted("4 documents")),
             HostileCase(reader: "index", name: "docnos with invalid UTF-8 (checksums fixed) read", make: try sized(IndexFiles.docnos, mutate(IndexFiles.docnos) { $0[64] = 0xFF }, fixCRC: true),
                         outcome: .accepted("4 documents")),
