@@ -197,6 +197,31 @@ final class UnitVectors: @unchecked Sendable {
     }
 
     func matrix(_ space: EmbeddingSpace) -> FloatMatrix { space == .input ? input : output }
+
+    /// A document's unit IN and OUT centroids D̂ from its tokens' vocabulary ids (−1: out of
+    /// vocabulary), written to `ci`/`co` (zeroed `dim` floats; they stay zero when no token is
+    /// usable): the sum of the tokens' unit vectors, each × `weights[id]` when given (the idf
+    /// variant), scaled to unit length — the mean's direction is the sum's. Returns the number
+    /// of in-vocabulary tokens.
+    func centroids(of tokens: [Int32], weights: [Float]?, intoIn ci: UnsafeMutablePointer<Float>,
+                   intoOut co: UnsafeMutablePointer<Float>) -> Int {
+        var inVocabulary = 0, nIn = 0, nOut = 0
+        for tokenID in tokens where tokenID >= 0 {
+            let id = Int(tokenID)
+            inVocabulary += 1
+            if let weights {
+                let w = weights[id]
+                if usableIn[id] { axpy(w, input.row(id).baseAddress!, ci, dim); nIn += 1 }
+                if usableOut[id] { axpy(w, output.row(id).baseAddress!, co, dim); nOut += 1 }
+            } else {
+                if usableIn[id] { VectorKernels.add(ci, input.row(id).baseAddress!, dim); nIn += 1 }
+                if usableOut[id] { VectorKernels.add(co, output.row(id).baseAddress!, dim); nOut += 1 }
+            }
+        }
+        if nIn > 0 { VectorKernels.normalise(ci, dim) }
+        if nOut > 0 { VectorKernels.normalise(co, dim) }
+        return inVocabulary
+    }
     func usable(_ space: EmbeddingSpace) -> [Bool] { space == .input ? usableIn : usableOut }
 }
 
