@@ -13,7 +13,8 @@ struct ExperimentCommand: ParsableCommand {
         The config names the collection, topics, qrels, the training inputs (or a pretrained \
         model) and the systems to compare. Relative paths are relative to the config file. \
         JSON, or YAML (.yaml/.yml) with the same keys. Keys (snake_case or camelCase):
-          name            report name: <results>/<name>.md, <name>.svg, <name>-in-out-minus-in-in.svg
+          name            report name: <results>/<name>.md, <name>.json, <name>.svg,
+                          <name>-in-out-minus-in-in.svg
           collection      collection file or directory (format detected, or "format")
           topics, fields  topic file and the field(s) forming queries (default ["query"])
           qrels           judgments; relevance_level for binary measures (default 1)

@@ -7,7 +7,7 @@ import Yams
 /// which systems to compare; where the report goes. Relative paths are relative to the
 /// config file's directory.
 public struct ExperimentConfig: Codable, Sendable {
-    /// Names the report: `<results>/<name>.md` and `<name>.svg`.
+    /// Names the report: `<results>/<name>.md`, `<name>.json` and `<name>.svg`.
     public var name: String
     public var description: String?
     /// Collection file or directory, and an optional forced format.
@@ -26,7 +26,7 @@ public struct ExperimentConfig: Codable, Sendable {
     public var folds: Int?
     /// Values tried for the tuned parameters, overriding the defaults
     /// (`ExperimentConfig.defaultGrids`): `gamma` (rm3e), `topical_words` and
-    /// `topical_weight` (topical), `beta` (vfb); α is `alphas`.
+    /// `topical_weight` (topical), `beta` (vfb); α is `alphas` (or `alpha` here, not both).
     public var grids: [String: [Double]]?
     /// How the embeddings are obtained: trained on `training.corpora` (or `model` if given).
     public var training: TrainingSpec?
@@ -36,7 +36,7 @@ public struct ExperimentConfig: Codable, Sendable {
     public var systems: [String]?
     /// BM25 candidates re-ranked by the telescoping systems.
     public var rerankDepth: Int?
-    /// α values tried for mixtures (sweep reported when no tuning set is given).
+    /// α values tried for mixtures (or `grids.alpha`; default 0, 0.1, …, 1).
     public var alphas: [Double]?
     /// Per-query score normalisation for mixtures: none, minmax, zscore.
     public var norm: String?

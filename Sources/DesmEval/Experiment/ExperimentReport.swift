@@ -42,21 +42,42 @@ struct ExperimentReport {
         return out
     }
 
-    /// Paired tests of IN-OUT against IN-IN, in every setting both are present.
+    /// Paired tests of IN-OUT against IN-IN, in every setting both are present: the full
+    /// collection, re-ranking and the mixture, and each of those with the same modifiers
+    /// (`mixture:in-in+rm3` against `mixture:in-out+rm3`).
     func inOutVersusInIn() -> [(String, PairedTestResult?, PairedTestResult?, Int)] {
         var rows: [(String, PairedTestResult?, PairedTestResult?, Int)] = []
         let byName = Dictionary(comparison.evaluations.map { ($0.runName, $0) }, uniquingKeysWith: { a, _ in a })
-        for prefix in ["", "rerank:", "mixture:"] {
-            guard let a = byName[prefix + "in-in"], let b = byName[prefix + "in-out"] else { continue }
+        for e in comparison.evaluations {
+            guard let system = try? ExperimentRunner.System(e.runName, path: ""), let setting = Self.setting(system.base),
+                  system.base == .desm(.inIn) || system.base == .rerank(.inIn) || system.base == .mixture(.inIn) else { continue }
+            var partner = system
+            switch system.base {
+            case .desm: partner.base = .desm(.inOut)
+            case .rerank: partner.base = .rerank(.inOut)
+            default: partner.base = .mixture(.inOut)
+            }
+            guard let b = comparison.evaluations.first(where: { (try? ExperimentRunner.System($0.runName, path: ""))?.canonicalName == partner.canonicalName }),
+                  let a = byName[e.runName] else { continue }
             let m = Measure.ndcgCut(10)
             let pa = a.perTopic(m), pb = b.perTopic(m)
             let topics = pa.keys.filter { pb[$0] != nil }.sorted(by: byteOrderLess)
             let x = topics.map { pa[$0]! }, y = topics.map { pb[$0]! }
-            rows.append((prefix.isEmpty ? "full collection" : String(prefix.dropLast()),
+            rows.append((setting + system.modifiers.map { "+" + $0.rawValue }.joined(),
                          pairedTTest(x, y), pairedRandomizationTest(x, y, permutations: comparison.permutations, seed: comparison.seed),
                          topics.count))
         }
         return rows
+    }
+
+    /// The setting a DESM base ranks in, for the IN-OUT against IN-IN table.
+    static func setting(_ base: ExperimentRunner.System.Base) -> String? {
+        switch base {
+        case .desm: return "full collection"
+        case .rerank: return "rerank"
+        case .mixture: return "mixture"
+        case .bm25: return nil
+        }
     }
 
     /// Per-topic NDCG@10 differences IN-OUT minus IN-IN, in the re-ranking setting when

@@ -33,10 +33,11 @@ public func rankRun(ranker: Ranker, topicIDs: [String], queries: [String], optio
     return (out, stats)
 }
 
-/// The run that `RunWriter` would write for `topics`, as `RunFile.load` would read it back:
-/// each topic's hits ordered by score descending then docno ascending (byte order), scores
-/// held as float32 and made strictly decreasing exactly as the writer makes them. So an
-/// evaluation in memory equals trec_eval's (and desm eval's) on the written file.
+/// The run that `RunWriter` would write for `topics`: each topic's hits ordered by score
+/// descending then docno ascending (byte order), scores held as float32 and made strictly
+/// decreasing exactly as the writer makes them. The scores equal the written ones as float32,
+/// which is how trec_eval (and `evaluate`) compares them, so an evaluation in memory equals
+/// the evaluation of the written file.
 public func runFile(_ topics: [TopicHits], tag: String) -> RunFile {
     var out: [String: [RunFile.Entry]] = [:]
     for t in topics where !t.hits.isEmpty {
