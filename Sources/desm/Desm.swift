@@ -1,4 +1,5 @@
 import ArgumentParser
+import DesmEval
 import DesmText
 import Glibc
 
@@ -12,6 +13,7 @@ struct Desm: ParsableCommand {
         document centroids beside a BM25 index, a ranker, and a trec_eval-compatible evaluation \
         harness. Run `desm help <verb>` for each verb's options.
         """,
+        version: desmVersion,
         subcommands: [
             StatsCommand.self,
             TrainCommand.self,

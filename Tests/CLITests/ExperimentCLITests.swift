@@ -60,14 +60,19 @@ final class ExperimentCLITests: XCTestCase {
         let config = try writeSampleConfig()
         let first = try runDesm(["experiment", config])
         XCTAssertEqual(first.status, 0, first.stderr)
-        for system in ["bm25 (baseline)", "in-in", "in-out", "rerank:in-in", "rerank:in-out", "mixture:in-in", "mixture:in-out"] {
+        for system in ["bm25 (baseline)", "bm25+rm3", "in-in", "in-out", "rerank:in-in", "rerank:in-out", "mixture:in-in",
+                       "mixture:in-out", "bm25+rm3 (baseline)", "recommended: mixture:in-out+rm3"] {
             XCTAssertTrue(first.stdout.contains(system), "missing \(system) in\n\(first.stdout)")
         }
         XCTAssertTrue(first.stdout.contains("ndcg_cut_10"), first.stdout)
         XCTAssertTrue(first.stderr.contains("training:"), first.stderr)
         let report = try String(contentsOfFile: dir + "/results/cli-sample.md", encoding: .utf8)
         XCTAssertTrue(report.contains("| `rerank:in-out` |"), report)
-        XCTAssertTrue(report.contains("chosen by NDCG@10 on the tuning topics"), report)
+        XCTAssertTrue(report.contains("desm 0.3.0"), report)
+        XCTAssertTrue(report.contains("on the tuning topics, never on the test topics"), report)
+        XCTAssertTrue(report.contains("| NDCG@10 (tuning) |"), report)
+        XCTAssertTrue(report.contains("| `mixture:in-out+rm3` (recommended) |"), report)
+        XCTAssertTrue(report.contains("Added to the config's systems: `mixture:in-out+rm3`"), report)
         for chart in ["cli-sample.svg", "cli-sample-in-out-minus-in-in.svg"] {
             let svg = try String(contentsOfFile: dir + "/results/" + chart, encoding: .utf8)
             XCTAssertTrue(svg.contains("<svg"), chart)
@@ -121,6 +126,118 @@ final class ExperimentCLITests: XCTestCase {
                        try String(contentsOfFile: dir + "/cache/runs-cli-sample-q/bm25.run", encoding: .utf8))
     }
 
+    /// The JSON results: exactly the documented shape, trec_eval's measure names, per-topic
+    /// values that average to the means, and exactly one recommended system.
+    func testExperimentWritesJSONResultsWithOneRecommendedSystem() throws {
+        let config = try writeSampleConfig(name: "cli-json", extra: [
+            "systems": ["bm25", "bm25+rm3", "in-in", "mixture:in-out", "bm25+rm3e", "mixture:in-out+rm3"],
+            "grids": ["gamma": [1, 4]],
+        ])
+        let r = try runDesm(["experiment", config, "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/results/cli-json.json"))
+        let root = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        XCTAssertEqual(Set(root.keys), ["name", "desm_version", "topics", "systems"])
+        XCTAssertEqual(root["name"] as? String, "cli-json")
+        XCTAssertEqual(root["desm_version"] as? String, "0.3.0")
+        XCTAssertEqual(root["topics"] as? Int, 40)
+        let systems = try XCTUnwrap(root["systems"] as? [[String: Any]])
+        XCTAssertEqual(systems.map { $0["system"] as? String }, ["bm25", "bm25+rm3", "in-in", "mixture:in-out", "bm25+rm3e", "mixture:in-out+rm3"])
+        let measures: Set<String> = ["ndcg_cut_10", "ndcg_cut_1", "ndcg_cut_3", "map", "recall_100"]
+        for s in systems {
+            let name = s["system"] as? String ?? "?"
+            XCTAssertTrue(Set(s.keys).isSuperset(of: ["system", "tag", "uses_embeddings", "recommended", "parameters", "mean", "per_topic"]), name)
+            XCTAssertTrue(Set(s.keys).isSubset(of: ["system", "tag", "uses_embeddings", "recommended", "parameters", "mean", "per_topic", "tuning"]), name)
+            XCTAssertFalse((s["tag"] as? String ?? "").isEmpty, name)
+            let mean = try XCTUnwrap(s["mean"] as? [String: Double], name)
+            XCTAssertEqual(Set(mean.keys), measures, name)
+            let perTopic = try XCTUnwrap(s["per_topic"] as? [String: [String: Double]], name)
+            XCTAssertEqual(perTopic.count, 40, name)
+            for m in measures {
+                let average = perTopic.values.map { $0[m]! }.reduce(0, +) / Double(perTopic.count)
+                XCTAssertEqual(average, mean[m]!, accuracy: 1e-12, "\(name) \(m)")
+            }
+        }
+        let byName = Dictionary(uniqueKeysWithValues: systems.map { ($0["system"] as! String, $0) })
+        XCTAssertEqual(systems.filter { $0["recommended"] as? Bool == true }.map { $0["system"] as? String }, ["mixture:in-out+rm3"])
+        XCTAssertEqual(byName["bm25"]?["uses_embeddings"] as? Bool, false)
+        XCTAssertEqual(byName["bm25+rm3"]?["uses_embeddings"] as? Bool, false)
+        XCTAssertEqual(byName["in-in"]?["uses_embeddings"] as? Bool, true)
+        XCTAssertEqual(byName["bm25+rm3e"]?["uses_embeddings"] as? Bool, true)
+        XCTAssertEqual((byName["bm25"]?["parameters"] as? [String: Any])?.count, 0)
+        XCTAssertEqual((byName["bm25+rm3"]?["parameters"] as? [String: Any])?.count, 0, "RM3 is not tuned")
+        let gamma = try XCTUnwrap((byName["bm25+rm3e"]?["parameters"] as? [String: Double])?["gamma"])
+        XCTAssertTrue([1, 4].contains(gamma), "\(gamma)")
+        XCTAssertTrue(byName["bm25+rm3e"]?["tag"] as? String == "bm25-k0.9-b0.4-rm3-fd10-ft10-ow0.5-emb\(formatted(gamma))")
+        let alpha = try XCTUnwrap((byName["mixture:in-out"]?["parameters"] as? [String: Double])?["alpha"])
+        XCTAssertTrue([0, 0.5, 1].contains(alpha))
+        let tuning = try XCTUnwrap(byName["mixture:in-out"]?["tuning"] as? [String: Any])
+        XCTAssertEqual(tuning["method"] as? String, "tuning_topics")
+        XCTAssertEqual(tuning["settings"] as? Int, 3)
+
+        // The report marks every system against bm25 and, in a second table, against bm25+rm3.
+        let report = try String(contentsOfFile: dir + "/results/cli-json.md", encoding: .utf8)
+        XCTAssertTrue(report.contains("### Against `bm25+rm3`"), report)
+        let second = try XCTUnwrap(report.components(separatedBy: "### Against `bm25+rm3`").last)
+        XCTAssertTrue(second.contains("significantly above/below `bm25+rm3`"), second)
+        // On the sample, plain BM25 is significantly below BM25+RM3 on MAP.
+        let bm25Row = try XCTUnwrap(second.split(separator: "\n").first { $0.hasPrefix("| `bm25` |") })
+        XCTAssertTrue(bm25Row.contains("▼"), String(bm25Row))
+    }
+
+    func formatted(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
+
+    /// Without tuning topics, tuned parameters are chosen by k-fold cross-validation over the
+    /// test topics: each fold's run uses the parameters chosen on the others, and its
+    /// held-out NDCG@10 is the final run's on that fold's topics.
+    func testWithoutTuningTopicsParametersAreCrossValidated() throws {
+        let config = try writeSampleConfig(name: "cli-cv", extra: [
+            "systems": ["bm25", "mixture:in-in"], "folds": 4, "alphas": [0.0, 0.3, 0.6, 1.0],
+        ])
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: config))) as? [String: Any])
+        object["tuning"] = nil
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: config))
+        let r = try runDesm(["experiment", config])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("tuned mixture:in-in, fold 4 of 4"), r.stderr)
+        XCTAssertTrue(r.stdout.contains("mixture:in-in: 4-fold cross-validation: fold 1 alpha"), r.stdout)
+        let root = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/results/cli-cv.json"))) as? [String: Any])
+        let systems = try XCTUnwrap(root["systems"] as? [[String: Any]])
+        XCTAssertEqual(systems.map { $0["system"] as? String }, ["bm25", "mixture:in-in", "mixture:in-out+rm3"])
+        for s in systems.dropFirst() {
+            let name = s["system"] as! String
+            let alphas = try XCTUnwrap((s["parameters"] as? [String: [Double]])?["alpha"], name)
+            XCTAssertEqual(alphas.count, 4, "one α per fold")
+            let tuning = try XCTUnwrap(s["tuning"] as? [String: Any], name)
+            XCTAssertEqual(tuning["method"] as? String, "cross_validation")
+            let folds = try XCTUnwrap(tuning["fold_choices"] as? [[String: Any]], name)
+            XCTAssertEqual(folds.count, 4)
+            // Topics sorted by id in byte order, the i-th in fold i mod 4.
+            let perTopic = try XCTUnwrap(s["per_topic"] as? [String: [String: Double]])
+            let sorted = perTopic.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            for (f, fold) in folds.enumerated() {
+                XCTAssertEqual((fold["parameters"] as? [String: Double])?["alpha"], alphas[f])
+                let mine = sorted.enumerated().filter { $0.offset % 4 == f }.map(\.element)
+                XCTAssertEqual(fold["topics"] as? Int, mine.count)
+                let heldOut = mine.map { perTopic[$0]!["ndcg_cut_10"]! }.reduce(0, +) / Double(mine.count)
+                XCTAssertEqual(try XCTUnwrap(fold["held_out_ndcg_cut_10"] as? Double), heldOut, accuracy: 1e-12, "\(name) fold \(f + 1)")
+            }
+            XCTAssertTrue((s["tag"] as? String ?? "").hasPrefix("cv4:desm-mixture-"), name)
+        }
+        let report = try String(contentsOfFile: dir + "/results/cli-cv.md", encoding: .utf8)
+        XCTAssertTrue(report.contains("4-fold cross-validation over the test topics"), report)
+        XCTAssertTrue(report.contains("| fold | topics | chosen | NDCG@10 on the other folds | NDCG@10 on the fold |"), report)
+        XCTAssertTrue(report.contains("For reference only (never used to choose)"), report)
+        XCTAssertFalse(report.contains("oracle"), report)
+        XCTAssertTrue(report.contains("`bm25+rm3` is not among this experiment's systems"), report)
+    }
+
+    func testVersion() throws {
+        let r = try runDesm(["--version"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "0.3.0")
+    }
+
     func testTheCacheFollowsContentNotFileTimes() throws {
         let copy = dir + "/corpus.jsonl"
         try FileManager.default.copyItem(atPath: packageRoot + "/collections/sample/corpus.jsonl", toPath: copy)
@@ -148,6 +265,10 @@ final class ExperimentCLITests: XCTestCase {
             ("{ not json", "not valid JSON"),
             ("{\"name\": \"x\"}", "missing required key"),
             ("{\(base), \"model\": \"m\", \"systems\": [\"nonsense\"]}", "unknown system \"nonsense\""),
+            ("{\(base), \"model\": \"m\", \"systems\": [\"bm25+rm9\"]}", "<base>[+<modifier>]"),
+            ("{\(base), \"model\": \"m\", \"systems\": [\"in-out+topical\"]}", "system \"in-out+topical\": query expansion"),
+            ("{\(base), \"model\": \"m\", \"grids\": {\"betta\": [0.1]}}", "unknown parameter \"betta\""),
+            ("{\(base), \"model\": \"m\", \"folds\": 1}", "\"folds\" must be at least 2"),
             ("{\(base)}", "needs \"training\""),
             ("{\(base), \"model\": \"m\", \"alphas\": [2]}", "\"alphas\""),
             ("{\(base), \"model\": \"m\", \"query_stopwords\": \"no-such-list.txt\"}", "\"query_stopwords\": "),

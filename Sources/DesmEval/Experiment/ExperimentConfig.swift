@@ -7,7 +7,7 @@ import Yams
 /// which systems to compare; where the report goes. Relative paths are relative to the
 /// config file's directory.
 public struct ExperimentConfig: Codable, Sendable {
-    /// Names the report: `<results>/<name>.md` and `<name>.svg`.
+    /// Names the report: `<results>/<name>.md`, `<name>.json` and `<name>.svg`.
     public var name: String
     public var description: String?
     /// Collection file or directory, and an optional forced format.
@@ -17,16 +17,26 @@ public struct ExperimentConfig: Codable, Sendable {
     public var topics: String
     public var fields: [String]?
     public var qrels: String
-    /// Optional tuning split for the mixture's α (topics and qrels of *other* queries).
+    /// Optional tuning split (topics and qrels of *other* queries) on which every tuned
+    /// parameter is chosen; without it, parameters are chosen by k-fold cross-validation over
+    /// the test topics (`folds`).
     public var tuning: TuningSet?
+    /// Folds of the cross-validation used when there is no tuning set (default 5): topics
+    /// sorted by id in byte order, topic i in fold i mod k.
+    public var folds: Int?
+    /// Values tried for the tuned parameters, overriding the defaults
+    /// (`ExperimentConfig.defaultGrids`): `gamma` (rm3e), `topical_words` and
+    /// `topical_weight` (topical), `beta` (vfb); α is `alphas` (or `alpha` here, not both).
+    public var grids: [String: [Double]]?
     /// How the embeddings are obtained: trained on `training.corpora` (or `model` if given).
     public var training: TrainingSpec?
     public var model: String?
-    /// Systems to compare, e.g. "bm25", "in-out", "in-in", "rerank:in-out", "mixture:in-out".
+    /// Systems to compare, e.g. "bm25", "bm25+rm3", "in-out", "rerank:in-out",
+    /// "mixture:in-out+rm3" (grammar: `ExperimentRunner.System`).
     public var systems: [String]?
     /// BM25 candidates re-ranked by the telescoping systems.
     public var rerankDepth: Int?
-    /// α values tried for mixtures (sweep reported when no tuning set is given).
+    /// α values tried for mixtures (or `grids.alpha`; default 0, 0.1, …, 1).
     public var alphas: [Double]?
     /// Per-query score normalisation for mixtures: none, minmax, zscore.
     public var norm: String?
@@ -71,7 +81,22 @@ public struct ExperimentConfig: Codable, Sendable {
     }
 
     public static let defaultSystems = [
-        "bm25", "in-in", "in-out", "rerank:in-in", "rerank:in-out", "mixture:in-in", "mixture:in-out",
+        "bm25", "bm25+rm3", "in-in", "in-out", "rerank:in-in", "rerank:in-out", "mixture:in-in", "mixture:in-out",
+    ]
+
+    /// The system recommended for a new collection: the same on every collection (not the
+    /// best of each), marked `"recommended": true` in the JSON results and added to every
+    /// experiment whose systems do not list it.
+    public static let recommendedSystem = "mixture:in-out+rm3"
+
+    /// Values tried for each tuned parameter unless the config's `grids` (or, for α,
+    /// `alphas`) says otherwise.
+    public static let defaultGrids: [String: [Double]] = [
+        "alpha": stride(from: 0.0, through: 1.0, by: 0.1).map { ($0 * 10).rounded() / 10 },
+        "gamma": [0.5, 1, 2, 4, 8],
+        "topical_words": [5, 10, 20],
+        "topical_weight": [0.5, 0.6, 0.7, 0.8, 0.9],
+        "beta": [0.1, 0.2, 0.3, 0.5],
     ]
 
     /// Reads a config, resolving relative paths against the config file's directory.
@@ -100,6 +125,11 @@ public struct ExperimentConfig: Codable, Sendable {
             base = base.isEmpty ? cwd : cwd + "/" + base
         }
         config.resolvePaths(relativeTo: (base as NSString).standardizingPath)
+        // The names inside "grids" are data, not keys the decoder knows: accept them in
+        // snake_case or camelCase, whichever the decoder handed over.
+        if let g = config.grids {
+            config.grids = Dictionary(g.map { (snakeCase($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
+        }
         return config
     }
 
@@ -168,4 +198,13 @@ public struct ExperimentConfig: Codable, Sendable {
         if let x = results { results = r(x) }
         if let x = cache { cache = r(x) }
     }
+}
+
+/// `topicalWords` → `topical_words` (snake_case names unchanged).
+func snakeCase(_ name: String) -> String {
+    var out = ""
+    for c in name {
+        if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c) }
+    }
+    return out
 }

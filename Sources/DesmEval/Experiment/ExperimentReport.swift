@@ -3,8 +3,10 @@ import DesmText
 import Foundation
 
 /// The experiment's report: a Markdown file with the comparison table (NDCG@1/3/10, MAP,
-/// recall@100, significance marks against BM25), the IN-OUT vs IN-IN tests, the α choice,
-/// the exact settings and the command that reproduces it; and two SVG charts.
+/// recall@100, significance marks against BM25, and a second table against BM25+RM3), the
+/// IN-OUT vs IN-IN tests, each tuned system's parameters and how they were chosen, the exact
+/// settings and the command that reproduces it; two SVG charts; and the results as JSON
+/// (`<name>.json`: per system its tag, parameters, means and per-topic values).
 struct ExperimentReport {
     let config: ExperimentConfig
     let runner: ExperimentRunner
@@ -17,12 +19,13 @@ struct ExperimentReport {
 
     var comparison: RunComparison { outcome.comparison }
 
-    /// Markdown table rows: one per system, marks against the first system (BM25).
-    func table() -> String {
+    /// Markdown table rows: one per system, marks against the comparison's first system
+    /// (BM25 in the main table, BM25+RM3 in the second).
+    func table(_ comparison: RunComparison) -> String {
         var out = "| system | " + Self.shown.map(\.1).joined(separator: " | ") + " |\n"
         out += "|---|" + Self.shown.map { _ in "---:" }.joined(separator: "|") + "|\n"
         for (ri, e) in comparison.evaluations.enumerated() {
-            var cells = ["`\(e.runName)`"]
+            var cells = ["`\(e.runName)`" + (e.runName == outcome.recommended ? " (recommended)" : "")]
             for (m, _) in Self.shown {
                 var cell = String(format: "%.4f", e.summary(m) ?? 0)
                 if ri > 0, let mi = comparison.measures.firstIndex(of: m) {
@@ -39,21 +42,42 @@ struct ExperimentReport {
         return out
     }
 
-    /// Paired tests of IN-OUT against IN-IN, in every setting both are present.
+    /// Paired tests of IN-OUT against IN-IN, in every setting both are present: the full
+    /// collection, re-ranking and the mixture, and each of those with the same modifiers
+    /// (`mixture:in-in+rm3` against `mixture:in-out+rm3`).
     func inOutVersusInIn() -> [(String, PairedTestResult?, PairedTestResult?, Int)] {
         var rows: [(String, PairedTestResult?, PairedTestResult?, Int)] = []
         let byName = Dictionary(comparison.evaluations.map { ($0.runName, $0) }, uniquingKeysWith: { a, _ in a })
-        for prefix in ["", "rerank:", "mixture:"] {
-            guard let a = byName[prefix + "in-in"], let b = byName[prefix + "in-out"] else { continue }
+        for e in comparison.evaluations {
+            guard let system = try? ExperimentRunner.System(e.runName, path: ""), let setting = Self.setting(system.base),
+                  system.base == .desm(.inIn) || system.base == .rerank(.inIn) || system.base == .mixture(.inIn) else { continue }
+            var partner = system
+            switch system.base {
+            case .desm: partner.base = .desm(.inOut)
+            case .rerank: partner.base = .rerank(.inOut)
+            default: partner.base = .mixture(.inOut)
+            }
+            guard let b = comparison.evaluations.first(where: { (try? ExperimentRunner.System($0.runName, path: ""))?.canonicalName == partner.canonicalName }),
+                  let a = byName[e.runName] else { continue }
             let m = Measure.ndcgCut(10)
             let pa = a.perTopic(m), pb = b.perTopic(m)
             let topics = pa.keys.filter { pb[$0] != nil }.sorted(by: byteOrderLess)
             let x = topics.map { pa[$0]! }, y = topics.map { pb[$0]! }
-            rows.append((prefix.isEmpty ? "full collection" : String(prefix.dropLast()),
+            rows.append((setting + system.modifiers.map { "+" + $0.rawValue }.joined(),
                          pairedTTest(x, y), pairedRandomizationTest(x, y, permutations: comparison.permutations, seed: comparison.seed),
                          topics.count))
         }
         return rows
+    }
+
+    /// The setting a DESM base ranks in, for the IN-OUT against IN-IN table.
+    static func setting(_ base: ExperimentRunner.System.Base) -> String? {
+        switch base {
+        case .desm: return "full collection"
+        case .rerank: return "rerank"
+        case .mixture: return "mixture"
+        case .bm25: return nil
+        }
     }
 
     /// Per-topic NDCG@10 differences IN-OUT minus IN-IN, in the re-ranking setting when
@@ -72,6 +96,7 @@ struct ExperimentReport {
     func markdown(chart: String, diffChart: String?) -> String {
         let e0 = comparison.evaluations.first
         var md = "# Experiment `\(config.name)`\n\n"
+        md += "desm \(desmVersion); results also in [`\(config.name).json`](\(config.name).json).\n\n"
         if let d = config.description { md += d + "\n\n" }
         md += "Reproduce with `\(runner.command)` (the model and index are cached in `\(displayPath(runner.cacheDirectory))`; "
         md += "delete them to retrain).\n\n"
@@ -79,9 +104,19 @@ struct ExperimentReport {
         md += "\(e0?.numQ ?? 0) topics evaluated (topics missing from the qrels are skipped, as trec_eval 9.0.8 does)"
         if let l = config.relevanceLevel, l != 1 { md += "; binary measures count grade ≥ \(l) as relevant" }
         md += ".\n\n"
-        md += table()
+        md += table(comparison)
         md += "\nMarks: ▲/▼ significantly above/below `\(e0?.runName ?? "")` by a paired two-sided t-test (†) and/or a paired "
         md += "randomization test (‡, \(comparison.permutations) permutations, seed \(comparison.seed)), p < 0.05, uncorrected for multiple comparisons.\n\n"
+        md += recommendation()
+        if let rm3 = outcome.rm3Comparison, let base = rm3.evaluations.first {
+            md += "### Against `\(base.runName)`\n\n"
+            md += "The same systems, each marked against `\(base.runName)` (BM25 with RM3 pseudo-relevance feedback, Anserini's defaults: "
+            md += "the strong lexical baseline):\n\n"
+            md += table(rm3)
+            md += "\nMarks: ▲/▼ significantly above/below `\(base.runName)`, same tests as above (†: t-test, ‡: randomization), p < 0.05.\n\n"
+        } else {
+            md += "`bm25+rm3` is not among this experiment's systems, so there is no comparison against it.\n\n"
+        }
         let versus = inOutVersusInIn()
         if !versus.isEmpty {
             md += "IN-OUT against IN-IN (NDCG@10, paired over topics):\n\n| setting | mean difference | t-test p | randomization p | topics |\n|---|---:|---:|---:|---:|\n"
@@ -93,23 +128,17 @@ struct ExperimentReport {
         }
         md += "![NDCG@10 with 95% confidence intervals](\(chart))\n\n"
         if let diffChart { md += "![Per-topic NDCG@10, IN-OUT minus IN-IN](\(diffChart))\n\n" }
-        if !outcome.alphaChoices.isEmpty {
-            md += "## Mixture weight α\n\n"
-            for (name, choice) in outcome.alphaChoices.sorted(by: { $0.key < $1.key }) {
-                md += String(format: "`%@`: α = %.2f, chosen by NDCG@10 on the %@ topics", name, choice.chosen,
-                             choice.onTuningTopics ? "tuning" : "**test**")
-                md += choice.onTuningTopics ? ".\n\n" : " (no tuning set was given, so this is an optimistic, oracle choice; the sweep is the honest result).\n\n"
-                md += "| α | " + choice.sweep.map { String(format: "%.2f", $0.alpha) }.joined(separator: " | ") + " |\n"
-                md += "|---|" + choice.sweep.map { _ in "---:" }.joined(separator: "|") + "|\n"
-                md += "| NDCG@10 | " + choice.sweep.map { String(format: "%.4f", $0.ndcg10) }.joined(separator: " | ") + " |\n\n"
-            }
-        }
+        md += tuningSection()
         md += "## Settings\n\n"
         md += "- Collection: `\(displayPath(config.collection))`, \(outcome.index.documents) documents"
         if outcome.index.documentsWithoutVocabulary > 0 { md += " (\(outcome.index.documentsWithoutVocabulary) with no in-vocabulary word: DESM scores them 0)" }
         md += String(format: "; BM25 statistics: %d terms, average length %.1f.\n", outcome.index.bm25.terms, outcome.index.bm25.averageLength)
         md += "- Topics: `\(displayPath(config.topics))`, field(s) \(runner.fields.joined(separator: " + ")); qrels `\(displayPath(config.qrels))`.\n"
-        if let t = config.tuning { md += "- Tuning topics for α: `\(displayPath(t.topics))`, qrels `\(displayPath(t.qrels))`.\n" }
+        if let t = config.tuning {
+            md += "- Tuning topics (every tuned parameter): `\(displayPath(t.topics))`, qrels `\(displayPath(t.qrels))`.\n"
+        } else if !outcome.tunings.isEmpty {
+            md += "- No tuning topics: tuned parameters chosen by \(runner.folds)-fold cross-validation over the test topics.\n"
+        }
         let m = outcome.model
         if let p = m.parameters {
             md += "- Embeddings trained on \(m.corpora.map { "`\(displayPath($0))`" }.joined(separator: " + ")): "
@@ -127,6 +156,10 @@ struct ExperimentReport {
             md += "- Query stoplist `\(q.name)` (\(q.words.sorted().joined(separator: " "))): removed from every query (DESM words and BM25 terms) before scoring; documents and index unchanged.\n"
         }
         md += "- BM25 k1 \(runner.bm25.k1), b \(runner.bm25.b); re-ranking depth \(runner.rerankDepth); run depth \(runner.depth); mixture normalisation \(runner.normalisation.rawValue).\n"
+        if !outcome.addedSystems.isEmpty {
+            md += "- Added to the config's systems: " + outcome.addedSystems.map { "`\($0)`" }.joined(separator: ", ")
+            md += " (the recommended system runs on every collection).\n"
+        }
         md += "- Run tags:\n"
         for (name, tag) in zip(outcome.systems, outcome.tags) { md += "  - `\(name)`: `\(tag)`\n" }
         if !outcome.notes.isEmpty {
@@ -135,6 +168,117 @@ struct ExperimentReport {
             if outcome.notes.count > 20 { md += "- … and \(outcome.notes.count - 20) more\n" }
         }
         return md
+    }
+
+    /// Which system is the recommended one (the same on every collection), or that it is
+    /// not in this experiment.
+    func recommendation() -> String {
+        if let r = outcome.recommended {
+            return "Recommended for a new collection (the same system on every collection, not the best of this one): `\(r)`.\n\n"
+        }
+        return "The recommended system `\(ExperimentConfig.recommendedSystem)` is not in this experiment: no system is marked as recommended.\n\n"
+    }
+
+    /// Each tuned system's choice: on the tuning topics (with the α sweep for mixtures), or
+    /// by cross-validation (each fold's choice and its held-out NDCG@10).
+    func tuningSection() -> String {
+        let tuned = outcome.systems.compactMap { name in outcome.tunings[name].map { (name, $0) } }
+        guard !tuned.isEmpty else { return "" }
+        var md = "## Tuned parameters\n\n"
+        md += "Each parameter is chosen by NDCG@10 over a grid: "
+        md += config.tuning != nil ? "on the tuning topics, never on the test topics. "
+            : "by \(runner.folds)-fold cross-validation over the test topics (topics sorted by id in byte order, the i-th, counting from 0, in fold 1 + i mod \(runner.folds)); each fold is ranked with the parameters chosen on the other folds, and the system's run is the union. "
+        md += "Ties go to the setting nearest the middle of the grid.\n\n"
+        for (name, t) in tuned {
+            let grid = t.grid
+            let values = grid.dimensions.map { d in "\(d.name) ∈ {" + d.values.map(formatParameter).joined(separator: ", ") + "}" }
+            switch t.method {
+            case .tuningTopics:
+                let chosen = t.chosen!
+                md += String(format: "`%@`: %@, NDCG@10 %.4f on the tuning topics (%d setting(s): %@).\n\n", name,
+                             ExperimentRunner.describe(grid.parameters(chosen)), t.means[chosen], grid.count, values.joined(separator: "; "))
+                if let sweep = alphaSweep(t, around: chosen) {
+                    md += "| α | " + sweep.map { formatParameter($0.alpha) }.joined(separator: " | ") + " |\n"
+                    md += "|---|" + sweep.map { _ in "---:" }.joined(separator: "|") + "|\n"
+                    md += "| NDCG@10 (tuning) | " + sweep.map { String(format: "%.4f", $0.ndcg10) }.joined(separator: " | ") + " |\n\n"
+                }
+            case .crossValidation(let k):
+                md += "`\(name)`: \(k)-fold cross-validation (\(grid.count) setting(s): \(values.joined(separator: "; "))).\n\n"
+                md += "| fold | topics | chosen | NDCG@10 on the other folds | NDCG@10 on the fold |\n|---:|---:|---|---:|---:|\n"
+                for f in t.folds {
+                    md += String(format: "| %d | %d | %@ | %.4f | %@ |\n", f.fold + 1, f.topics.count,
+                                 ExperimentRunner.describe(grid.parameters(f.point)), f.trainingScore,
+                                 f.heldOutScore.map { String(format: "%.4f", $0) } ?? "–")
+                }
+                md += "\n"
+                if grid.names == ["alpha"] {
+                    md += "For reference only (never used to choose): NDCG@10 of each α on all the test topics.\n\n"
+                    md += "| α | " + grid.dimensions[0].values.map(formatParameter).joined(separator: " | ") + " |\n"
+                    md += "|---|" + t.means.map { _ in "---:" }.joined(separator: "|") + "|\n"
+                    md += "| NDCG@10 (test) | " + t.means.map { String(format: "%.4f", $0) }.joined(separator: " | ") + " |\n\n"
+                }
+            }
+        }
+        return md
+    }
+
+    /// NDCG@10 on the tuning topics for each α, the other parameters at their chosen values.
+    func alphaSweep(_ t: TuningOutcome, around chosen: Int) -> [(alpha: Double, ndcg10: Double)]? {
+        guard let d = t.grid.names.firstIndex(of: "alpha") else { return nil }
+        let fixed = t.grid.indexes(chosen)
+        return (0..<t.grid.count).compactMap { i in
+            let ix = t.grid.indexes(i)
+            guard ix.indices.allSatisfy({ $0 == d || ix[$0] == fixed[$0] }) else { return nil }
+            return (t.grid.dimensions[d].values[ix[d]], t.means[i])
+        }
+    }
+
+    /// The results as JSON: `{"name", "desm_version", "topics", "systems": [{"system", "tag",
+    /// "uses_embeddings", "recommended", "parameters", "mean", "per_topic"}]}`, measures
+    /// under trec_eval's names; tuned systems also say how they were tuned (`tuning`).
+    func json() throws -> String {
+        var systems: [[String: Any]] = []
+        let byName = Dictionary(comparison.evaluations.map { ($0.runName, $0) }, uniquingKeysWith: { a, _ in a })
+        for (i, name) in outcome.systems.enumerated() {
+            guard let e = byName[name] else { continue }
+            var mean: [String: Any] = [:]
+            for m in Self.measures { mean[m.name] = e.summary(m) ?? 0 }
+            var perTopic: [String: Any] = [:]
+            for (ti, topic) in e.topics.enumerated() {
+                var values: [String: Any] = [:]
+                for (mi, m) in e.measures.enumerated() { values[m.name] = e.values[ti][mi] }
+                perTopic[topic] = values
+            }
+            var system: [String: Any] = [
+                "system": name, "tag": outcome.tags[i], "uses_embeddings": outcome.usesEmbeddings[i],
+                "recommended": name == outcome.recommended,
+                "parameters": outcome.tunings[name]?.chosenParameters ?? [:],
+                "mean": mean, "per_topic": perTopic,
+            ]
+            if let t = outcome.tunings[name] {
+                switch t.method {
+                case .tuningTopics:
+                    system["tuning"] = ["method": "tuning_topics", "ndcg_cut_10": t.tuningNDCG10 ?? 0, "settings": t.grid.count] as [String: Any]
+                case .crossValidation(let k):
+                    system["tuning"] = [
+                        "method": "cross_validation", "folds": k, "settings": t.grid.count,
+                        "fold_choices": t.folds.map { f -> [String: Any] in
+                            var c: [String: Any] = ["fold": f.fold + 1, "topics": f.topics.count,
+                                                    "parameters": t.grid.parameters(f.point),
+                                                    "training_ndcg_cut_10": f.trainingScore]
+                            if let h = f.heldOutScore { c["held_out_ndcg_cut_10"] = h }
+                            return c
+                        },
+                    ] as [String: Any]
+                }
+            }
+            systems.append(system)
+        }
+        let root: [String: Any] = [
+            "name": config.name, "desm_version": desmVersion, "topics": outcome.judgedTopics, "systems": systems,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
+        return String(decoding: data, as: UTF8.self) + "\n"
     }
 
     func write() throws {
@@ -158,6 +302,7 @@ struct ExperimentReport {
             let svg = SVGChart.sortedDifferences(title: "\(name): per-topic NDCG@10, IN-OUT minus IN-IN (\(setting))", values: diffs)
             try writeFileAtomically(dir + "/" + diffName!, text: svg)
         }
+        try writeFileAtomically(outcome.jsonPath, text: try json())
         try writeFileAtomically(outcome.reportPath, text: markdown(chart: "\(name).svg", diffChart: diffName))
     }
 }

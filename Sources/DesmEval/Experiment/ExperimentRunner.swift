@@ -4,9 +4,11 @@ import DesmWord2Vec
 import Foundation
 
 /// Runs one experiment end to end: obtains the model (trained and cached by its parameters,
-/// or pretrained), indexes the collection (cached by model and collection), ranks the topics
-/// with every system, evaluates the runs exactly as trec_eval, compares them with paired
-/// significance tests and writes the report (`<results>/<name>.md`, two SVG charts).
+/// or pretrained), indexes the collection (cached by model and collection), tunes each
+/// system's parameters (on the tuning topics, or by k-fold cross-validation over the test
+/// topics), ranks the topics with every system, evaluates the runs exactly as trec_eval,
+/// compares them with paired significance tests against BM25 and BM25+RM3 and writes the
+/// report (`<results>/<name>.md`, `<name>.json`, two SVG charts).
 public final class ExperimentRunner {
     public let config: ExperimentConfig
     public let configPath: String
@@ -38,12 +40,58 @@ public final class ExperimentRunner {
     var rerankDepth: Int { config.rerankDepth ?? 100 }
     var bm25: BM25Parameters { BM25Parameters(k1: config.k1 ?? 0.9, b: config.b ?? 0.4) }
     var normalisation: ScoreNormalisation { ScoreNormalisation(rawValue: config.norm ?? "zscore") ?? .zscore }
-    var alphas: [Double] { config.alphas ?? stride(from: 0.0, through: 1.0, by: 0.1).map { ($0 * 10).rounded() / 10 } }
+    var alphas: [Double] { config.alphas ?? config.grids?["alpha"] ?? ExperimentConfig.defaultGrids["alpha"]! }
+    var folds: Int { config.folds ?? 5 }
     var evalOptions: EvalOptions { EvalOptions(relevanceLevel: config.relevanceLevel ?? 1) }
+
+    /// The values tried for one tuned parameter: the config's `grids` (α: `alphas`), else the
+    /// defaults.
+    func gridValues(_ name: String) -> [Double] {
+        if name == "alpha" { return alphas }
+        return config.grids?[name] ?? ExperimentConfig.defaultGrids[name]!
+    }
+
+    /// The joint grid of a system's tuned parameters.
+    func grid(for system: System) -> ParameterGrid {
+        ParameterGrid(system.tunedParameters.map { ParameterGrid.Dimension(name: $0, values: gridValues($0)) })
+    }
+
+    /// The systems to run: the config's (or the default list), `bm25` first when present (the
+    /// baseline of the comparison), and the recommended system added when missing.
+    func plannedSystems() throws -> (systems: [System], added: [String]) {
+        var systems = try (config.systems ?? ExperimentConfig.defaultSystems).map { try System($0, path: configPath) }
+        var seen: [String: String] = [:]
+        for s in systems {
+            if let other = seen[s.canonicalName] {
+                throw DesmError("systems \"\(other)\" and \"\(s.name)\" are the same system: list it once", path: configPath)
+            }
+            seen[s.canonicalName] = s.name
+        }
+        if let i = systems.firstIndex(where: { $0.canonicalName == "bm25" }), i > 0 { systems.insert(systems.remove(at: i), at: 0) }
+        var added: [String] = []
+        let recommended = try System(ExperimentConfig.recommendedSystem, path: configPath)
+        if !systems.contains(where: { $0.canonicalName == recommended.canonicalName }) {
+            systems.append(recommended)
+            added.append(recommended.name)
+        }
+        return (systems, added)
+    }
+
+    /// A system's ranking options with the experiment's settings (BM25 parameters, query
+    /// stoplist, re-ranking depth, mixture normalisation); tuned parameters at a placeholder.
+    func options(for system: System, stoplist: QueryStoplist) -> RankingOptions {
+        var o = system.baseOptions
+        o.bm25 = bm25
+        o.queryStoplist = stoplist
+        if system.reranks { o.rerank = rerankDepth }
+        if system.isMixture { o.normalisation = normalisation }
+        return o
+    }
+
+    static let gridKeys = ["alpha", "gamma", "topical_words", "topical_weight", "beta"]
 
     /// Checks the config before any work starts, so mistakes surface at once.
     public func validate() throws {
-        for s in config.systems ?? ExperimentConfig.defaultSystems { _ = try System(s, path: configPath) }
         guard config.training != nil || config.model != nil else {
             throw DesmError("the config needs \"training\" (to train a model) or \"model\" (a model file)", path: configPath)
         }
@@ -53,11 +101,47 @@ public final class ExperimentRunner {
         if alphas.isEmpty || alphas.contains(where: { !($0 >= 0 && $0 <= 1) }) {
             throw DesmError("\"alphas\" must be a non-empty list of numbers in [0, 1]", path: configPath)
         }
-        _ = try queryStoplist()
+        try validateGrids()
+        if let k = config.folds, k < 2 { throw DesmError("\"folds\" must be at least 2 (got \(k))", path: configPath) }
+        let stoplist = try queryStoplist()
         if let problem = bm25.problem { throw DesmError(problem, path: configPath) }
         for (key, value, least) in [("depth", config.depth, 1), ("rerank_depth", config.rerankDepth, 1),
                                     ("relevance_level", config.relevanceLevel, 1)] {
             if let value, value < least { throw DesmError("\"\(key)\" must be at least \(least) (got \(value))", path: configPath) }
+        }
+        // Every system, at every point of its grid, is a valid ranking.
+        for system in try plannedSystems().systems {
+            let base = options(for: system, stoplist: stoplist)
+            let grid = grid(for: system)
+            for i in 0..<grid.count {
+                if let problem = System.apply(grid.parameters(i), to: base).problem {
+                    throw DesmError("system \"\(system.name)\": \(problem)", path: configPath)
+                }
+            }
+        }
+    }
+
+    /// The config's `grids`: known parameter names (snake_case or camelCase), each a non-empty
+    /// list of values in the parameter's range.
+    func validateGrids() throws {
+        guard let grids = config.grids else { return }
+        for (key, values) in grids.sorted(by: { $0.key < $1.key }) {
+            guard Self.gridKeys.contains(key) else {
+                throw DesmError("\"grids\": unknown parameter \"\(key)\" (known: \(Self.gridKeys.joined(separator: ", ")))", path: configPath)
+            }
+            if key == "alpha" && config.alphas != nil {
+                throw DesmError("\"grids\": give α either as \"alphas\" or as grids.alpha, not both", path: configPath)
+            }
+            let ok: (Double) -> Bool
+            let range: String
+            switch key {
+            case "gamma": ok = { $0 >= 0 && $0.isFinite }; range = "numbers ≥ 0"
+            case "topical_words": ok = { $0 >= 1 && $0 <= 100_000 && $0.rounded() == $0 }; range = "whole numbers ≥ 1"
+            default: ok = { $0 >= 0 && $0 <= 1 }; range = "numbers in [0, 1]"
+            }
+            if values.isEmpty || !values.allSatisfy(ok) {
+                throw DesmError("\"grids\": \"\(key)\" must be a non-empty list of \(range)", path: configPath)
+            }
         }
     }
 
@@ -69,60 +153,31 @@ public final class ExperimentRunner {
         }
     }
 
-    /// One system of the comparison, parsed from its config name.
-    struct System {
-        var name: String
-        var options: RankingOptions
-        var tunesAlpha: Bool
-
-        init(_ name: String, path: String) throws {
-            self.name = name
-            let parts = name.split(separator: ":", maxSplits: 1).map(String.init)
-            switch parts.count == 2 ? parts[0] : "" {
-            case "rerank":
-                guard let v = DesmVariant(rawValue: parts[1]) else { throw System.unknown(name, path) }
-                options = RankingOptions(scorer: .desm(v))
-                tunesAlpha = false
-            case "mixture":
-                guard let v = DesmVariant(rawValue: parts[1]) else { throw System.unknown(name, path) }
-                options = RankingOptions(scorer: .mixture(v))
-                tunesAlpha = true
-            case "":
-                guard let kind = ScorerKind(name: name), !({ if case .mixture = kind { return true }; return false }()) else {
-                    throw System.unknown(name, path)
-                }
-                options = RankingOptions(scorer: kind)
-                tunesAlpha = false
-            default:
-                throw System.unknown(name, path)
-            }
-        }
-
-        var reranks: Bool { name.hasPrefix("rerank:") }
-
-        static func unknown(_ name: String, _ path: String) -> DesmError {
-            DesmError("unknown system \"\(name)\": use bm25, in-out, in-in, out-out, out-in, rerank:<variant> or mixture:<variant>", path: path)
-        }
-    }
-
     /// Everything the report needs.
     public struct Outcome {
+        /// Every system against the first (`bm25` when present).
         public var comparison: RunComparison
+        /// Every system against `bm25+rm3`, which comes first, when it is in the experiment.
+        public var rm3Comparison: RunComparison?
         public var systems: [String]
         public var tags: [String]
-        public var alphaChoices: [String: AlphaChoice]
+        /// Whether each system's ranking uses the embeddings (`RankingOptions.usesModel`).
+        public var usesEmbeddings: [Bool]
+        /// How each tuned system's parameters were chosen, by system name.
+        public var tunings: [String: TuningOutcome]
+        /// The system marked as recommended (`ExperimentConfig.recommendedSystem` under the
+        /// name this experiment gives it), nil when it is not in the experiment.
+        public var recommended: String?
+        /// Systems added to the config's list (the recommended one).
+        public var addedSystems: [String]
+        /// Topics of the test set that have judgments (the ones evaluated).
+        public var judgedTopics: Int
         public var model: ModelInfo
         public var index: IndexManifest
         public var notes: [String]
         public var reportPath: String
+        public var jsonPath: String
         public var seconds: Double
-    }
-
-    public struct AlphaChoice {
-        /// NDCG@10 for each α tried (on the tuning topics, or on the test topics if none).
-        public var sweep: [(alpha: Double, ndcg10: Double)]
-        public var chosen: Double
-        public var onTuningTopics: Bool
     }
 
     public struct ModelInfo {
@@ -143,14 +198,16 @@ public final class ExperimentRunner {
     public func run() throws -> Outcome {
         let start = monotonicSeconds()
         try validate()
-        let systems = try (config.systems ?? ExperimentConfig.defaultSystems).map { try System($0, path: configPath) }
+        let (systems, added) = try plannedSystems()
         let topics = try loadTopics(path: config.topics)
-        let queries = try topics.map { try $0.text(fields: fields) }
-        let qrels = try Qrels.load(path: config.qrels)
-        var tuning: (ids: [String], queries: [String], qrels: Qrels)?
+        let test = TopicSet(ids: topics.map(\.id), queries: try topics.map { try $0.text(fields: fields) },
+                            qrels: try Qrels.load(path: config.qrels))
+        var tuning: TopicSet?
         if let t = config.tuning {
             let tt = try loadTopics(path: t.topics)
-            tuning = (tt.map(\.id), try tt.map { try $0.text(fields: fields) }, try Qrels.load(path: t.qrels))
+            tuning = TopicSet(ids: tt.map(\.id), queries: try tt.map { try $0.text(fields: fields) }, qrels: try Qrels.load(path: t.qrels))
+        } else if systems.contains(where: { !grid(for: $0).isEmpty }) && folds > test.ids.count {
+            throw DesmError("\"folds\" (\(folds)) is more than the \(test.ids.count) test topics", path: configPath)
         }
         try makeDirectory(cacheDirectory)
         try makeDirectory(resultsDirectory)
@@ -163,45 +220,66 @@ public final class ExperimentRunner {
         try makeDirectory(runDirectory)
         var evaluations: [RunEvaluation] = []
         var tags: [String] = []
-        var alphaChoices: [String: AlphaChoice] = [:]
+        var usesEmbeddings: [Bool] = []
+        var tunings: [String: TuningOutcome] = [:]
         var notes: [String] = []
-        let measures = ExperimentReport.measures
         let stoplist = try queryStoplist()
         for system in systems {
-            var options = system.options
-            options.bm25 = bm25
-            options.queryStoplist = stoplist
-            if system.reranks { options.rerank = rerankDepth }
-            if system.tunesAlpha {
-                options.normalisation = normalisation
-                let choice = try chooseAlpha(system: system.name, ranker: ranker, options: options, tuning: tuning,
-                                             testIDs: topics.map(\.id), testQueries: queries, testQrels: qrels)
-                options.alpha = choice.chosen
-                alphaChoices[system.name] = choice
+            let base = options(for: system, stoplist: stoplist)
+            let depth = system.reranks ? min(self.depth, rerankDepth) : self.depth
+            let grid = grid(for: system)
+            var ranked: (topics: [TopicHits], statistics: RunStatistics)
+            var tag: String
+            if grid.isEmpty {
+                say("ranking: \(system.name) (\(base.tag))")
+                ranked = try rankRun(ranker: ranker, topicIDs: test.ids, queries: test.queries, options: base, depth: depth)
+                tag = base.tag
+            } else if let tuning {
+                let outcome = try tune(system, base: base, grid: grid, on: tuning, ranker: ranker, depth: depth)
+                tunings[system.name] = outcome
+                let chosen = System.apply(grid.parameters(outcome.chosen!), to: base)
+                say("ranking: \(system.name) (\(chosen.tag))")
+                ranked = try rankRun(ranker: ranker, topicIDs: test.ids, queries: test.queries, options: chosen, depth: depth)
+                tag = chosen.tag
+            } else {
+                let outcome = try crossValidate(system, base: base, grid: grid, test: test, ranker: ranker, depth: depth)
+                tunings[system.name] = outcome
+                (ranked, tag) = try rankFolds(outcome, base: base, test: test, ranker: ranker, depth: depth)
+                say("ranking: \(system.name) (\(tag))")
             }
-            say("ranking: \(system.name) (\(options.tag))")
-            let runPath = runDirectory + "/\(system.name.replacingOccurrences(of: ":", with: "-")).run"
-            let writer = try RunWriter(path: runPath, tag: options.tag)
-            let stats = try writeRun(ranker: ranker, topicIDs: topics.map(\.id), queries: queries,
-                                     options: options, depth: system.reranks ? min(depth, rerankDepth) : depth, to: writer)
+            if system.name == systems.first(where: { $0.base != .bm25 })?.name {
+                notes.append(contentsOf: ranked.statistics.notes)
+            }
+            let writer = try RunWriter(path: runDirectory + "/\(system.name.replacingOccurrences(of: ":", with: "-")).run", tag: tag)
+            for t in ranked.topics { try writer.write(topic: t.topic, hits: t.hits) }
             try writer.commit()
-            if system.name == systems.first(where: { $0.options.scorer != .bm25 })?.name {
-                notes.append(contentsOf: stats.notes)
-            }
-            var run = try RunFile.load(path: runPath)
-            run.tag = system.name
-            var evaluation = try evaluate(run: run, qrels: qrels, measures: measures, options: evalOptions)
+            var evaluation = try evaluate(run: runFile(ranked.topics, tag: system.name), qrels: test.qrels,
+                                          measures: ExperimentReport.measures, options: evalOptions)
             evaluation.runName = system.name
             evaluations.append(evaluation)
-            tags.append(options.tag)
+            tags.append(tag)
+            usesEmbeddings.append(base.usesModel)
         }
-        let comparison = RunComparison(evaluations, complete: false)
-        var outcome = Outcome(comparison: comparison, systems: systems.map(\.name), tags: tags,
-                              alphaChoices: alphaChoices, model: modelInfo, index: manifest, notes: notes,
-                              reportPath: resultsDirectory + "/\(config.name).md", seconds: 0)
+        let rm3 = evaluations.firstIndex { e in systems.first { $0.name == e.runName }?.canonicalName == "bm25+rm3" }
+        let recommendedName = try System(ExperimentConfig.recommendedSystem, path: configPath).canonicalName
+        let judged = Set(test.ids).intersection(test.qrels.topicIDs).count
+        var outcome = Outcome(comparison: RunComparison(evaluations, complete: false),
+                              rm3Comparison: rm3.map { i in RunComparison([evaluations[i]] + evaluations.enumerated().filter { $0.offset != i }.map(\.element), complete: false) },
+                              systems: systems.map(\.name), tags: tags, usesEmbeddings: usesEmbeddings, tunings: tunings,
+                              recommended: systems.first { $0.canonicalName == recommendedName }?.name, addedSystems: added,
+                              judgedTopics: judged, model: modelInfo, index: manifest, notes: notes,
+                              reportPath: resultsDirectory + "/\(config.name).md", jsonPath: resultsDirectory + "/\(config.name).json",
+                              seconds: 0)
         outcome.seconds = monotonicSeconds() - start
         try ExperimentReport(config: config, runner: self, outcome: outcome).write()
         return outcome
+    }
+
+    /// Topics, their queries and their judgments.
+    struct TopicSet {
+        var ids: [String]
+        var queries: [String]
+        var qrels: Qrels
     }
 
     // MARK: The model
@@ -333,35 +411,78 @@ public final class ExperimentRunner {
         return (index, index.manifest)
     }
 
-    // MARK: The mixture's α
+    // MARK: Tuning
 
-    /// Tries every α: on the tuning topics when there are some (the chosen α is then
-    /// applied to the test topics), otherwise on the test topics themselves (reported as
-    /// such: an optimistic choice).
-    func chooseAlpha(system: String, ranker: Ranker, options: RankingOptions, tuning: (ids: [String], queries: [String], qrels: Qrels)?,
-                     testIDs: [String], testQueries: [String], testQrels: Qrels) throws -> AlphaChoice {
-        let (ids, queries, qrels) = tuning ?? (testIDs, testQueries, testQrels)
+    /// Ranks `topics` with the system at every point of its grid and evaluates each ranking
+    /// in memory: NDCG@10 per topic, per point.
+    func gridEvaluations(_ system: System, base: RankingOptions, grid: ParameterGrid, on topics: TopicSet,
+                         ranker: Ranker, depth: Int) throws -> [RunEvaluation] {
         let ndcg10 = Measure.ndcgCut(10)
-        var sweep: [(alpha: Double, ndcg10: Double)] = []
-        let scratch = cacheDirectory + "/runs-\(config.name)"
-        for alpha in alphas {
-            var o = options
-            o.alpha = alpha
-            let path = scratch + "/alpha-sweep.run"
-            let writer = try RunWriter(path: path, tag: o.tag)
-            _ = try writeRun(ranker: ranker, topicIDs: ids, queries: queries, options: o, depth: depth, to: writer)
-            try writer.commit()
-            let e = try evaluate(run: try RunFile.load(path: path), qrels: qrels, measures: [ndcg10], options: evalOptions)
-            sweep.append((alpha, e.summary(ndcg10) ?? 0))
-            try? FileManager.default.removeItem(atPath: path)
+        say("tuning: \(system.name), \(grid.count) setting(s) of \(grid.names.joined(separator: ", ")) on \(topics.ids.count) topics")
+        return try (0..<grid.count).map { i in
+            let o = System.apply(grid.parameters(i), to: base)
+            let ranked = try rankRun(ranker: ranker, topicIDs: topics.ids, queries: topics.queries, options: o, depth: depth)
+            return try evaluate(run: runFile(ranked.topics, tag: o.tag), qrels: topics.qrels, measures: [ndcg10], options: evalOptions)
         }
-        // The best α; among equals, the one closest to 0.5 (least extreme).
-        let best = sweep.max { a, b in
-            a.ndcg10 < b.ndcg10 || (a.ndcg10 == b.ndcg10 && abs(a.alpha - 0.5) > abs(b.alpha - 0.5))
-        }!
-        say(String(format: "α for %@: %.2f (NDCG@10 %.4f on the %@ topics)", system, best.alpha,
-                   best.ndcg10, tuning == nil ? "test" : "tuning"))
-        return AlphaChoice(sweep: sweep, chosen: best.alpha, onTuningTopics: tuning != nil)
+    }
+
+    /// Chooses the system's parameters on the tuning topics: the grid point with the best
+    /// NDCG@10 there (ties: the point nearest the grid's middle).
+    func tune(_ system: System, base: RankingOptions, grid: ParameterGrid, on tuning: TopicSet,
+              ranker: Ranker, depth: Int) throws -> TuningOutcome {
+        let means = try gridEvaluations(system, base: base, grid: grid, on: tuning, ranker: ranker, depth: depth)
+            .map { $0.summary(.ndcgCut(10)) ?? 0 }
+        let chosen = grid.best(means)
+        say(String(format: "tuned %@: %@ (NDCG@10 %.4f on the tuning topics)", system.name,
+                   Self.describe(grid.parameters(chosen)), means[chosen]))
+        return TuningOutcome(grid: grid, method: .tuningTopics, means: means, chosen: chosen, folds: [])
+    }
+
+    /// Chooses the system's parameters by k-fold cross-validation over the test topics: for
+    /// each fold, the grid point with the best NDCG@10 on the other folds' topics.
+    func crossValidate(_ system: System, base: RankingOptions, grid: ParameterGrid, test: TopicSet,
+                       ranker: Ranker, depth: Int) throws -> TuningOutcome {
+        let evaluations = try gridEvaluations(system, base: base, grid: grid, on: test, ranker: ranker, depth: depth)
+        let perTopic = evaluations.map { $0.perTopic(.ndcgCut(10)) }
+        let folds = ParameterGrid.folds(test.ids, k: self.folds)
+        let choices = grid.crossValidate(perTopic: perTopic, folds: folds)
+        for c in choices {
+            guard c.trainingScore.isFinite else {
+                throw DesmError("cross-validation: the topics outside fold \(c.fold) have no judgments to choose \(system.name)'s parameters on", path: configPath)
+            }
+            say(String(format: "tuned %@, fold %d of %d: %@ (NDCG@10 %.4f on the other folds, %@ on the fold)", system.name,
+                       c.fold + 1, folds.count, Self.describe(grid.parameters(c.point)), c.trainingScore,
+                       c.heldOutScore.map { String(format: "%.4f", $0) } ?? "–"))
+        }
+        return TuningOutcome(grid: grid, method: .crossValidation(folds: folds.count),
+                             means: evaluations.map { $0.summary(.ndcgCut(10)) ?? 0 }, chosen: nil, folds: choices)
+    }
+
+    /// The cross-validated run: each fold's topics ranked with the parameters chosen on the
+    /// other folds, in the topics' order; the tag states each fold's settings.
+    func rankFolds(_ outcome: TuningOutcome, base: RankingOptions, test: TopicSet, ranker: Ranker,
+                   depth: Int) throws -> ((topics: [TopicHits], statistics: RunStatistics), String) {
+        var byTopic: [String: TopicHits] = [:]
+        var statistics = RunStatistics()
+        var foldTags: [String] = []
+        let position = Dictionary(test.ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        for choice in outcome.folds {
+            let o = System.apply(outcome.grid.parameters(choice.point), to: base)
+            if !foldTags.contains(o.tag) { foldTags.append(o.tag) }
+            let ids = choice.topics.sorted { position[$0]! < position[$1]! }
+            let ranked = try rankRun(ranker: ranker, topicIDs: ids, queries: ids.map { test.queries[position[$0]!] },
+                                     options: o, depth: depth)
+            for t in ranked.topics { byTopic[t.topic] = t }
+            statistics.lines += ranked.statistics.lines
+            for n in ranked.statistics.notes where !statistics.notes.contains(n) { statistics.notes.append(n) }
+        }
+        let tag = "cv\(outcome.folds.count):" + foldTags.joined(separator: ",")
+        return ((test.ids.compactMap { byTopic[$0] }, statistics), tag)
+    }
+
+    /// `alpha 0.3, beta 0.2`: parameters in the grid's order of names.
+    static func describe(_ parameters: [String: Double]) -> String {
+        ExperimentRunner.gridKeys.compactMap { k in parameters[k].map { "\(k) \(formatParameter($0))" } }.joined(separator: ", ")
     }
 
     func say(_ line: String) { if !quiet { log(line) } }

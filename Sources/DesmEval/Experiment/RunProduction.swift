@@ -8,10 +8,59 @@ public struct RunStatistics: Sendable {
     public var notes: [String] = []
 }
 
+/// One topic's ranking, documents named by their docnos, best first.
+public struct TopicHits: Sendable {
+    public var topic: String
+    public var hits: [(docno: String, score: Double)]
+}
+
 /// Ranks every query (in batches, so full-collection DESM runs as a matrix product) and
 /// writes each topic's top `depth` documents. Used by `desm run` and `desm experiment`.
 public func writeRun(ranker: Ranker, topicIDs: [String], queries: [String], options: RankingOptions,
                      depth: Int, to writer: RunWriter, batch: Int = 64) throws -> RunStatistics {
+    try rankTopics(ranker: ranker, topicIDs: topicIDs, queries: queries, options: options, depth: depth, batch: batch) {
+        try writer.write(topic: $0.topic, hits: $0.hits)
+    }
+}
+
+/// Ranks every query and keeps the rankings in memory (`desm experiment`'s tuning and runs).
+public func rankRun(ranker: Ranker, topicIDs: [String], queries: [String], options: RankingOptions,
+                    depth: Int, batch: Int = 64) throws -> (topics: [TopicHits], statistics: RunStatistics) {
+    var out: [TopicHits] = []
+    out.reserveCapacity(topicIDs.count)
+    let stats = try rankTopics(ranker: ranker, topicIDs: topicIDs, queries: queries, options: options,
+                               depth: depth, batch: batch) { out.append($0) }
+    return (out, stats)
+}
+
+/// The run that `RunWriter` would write for `topics`: each topic's hits ordered by score
+/// descending then docno ascending (byte order), scores held as float32 and made strictly
+/// decreasing exactly as the writer makes them. The scores equal the written ones as float32,
+/// which is how trec_eval (and `evaluate`) compares them, so an evaluation in memory equals
+/// the evaluation of the written file.
+public func runFile(_ topics: [TopicHits], tag: String) -> RunFile {
+    var out: [String: [RunFile.Entry]] = [:]
+    for t in topics where !t.hits.isEmpty {
+        let sorted = t.hits.sorted {
+            $0.score > $1.score || ($0.score == $1.score && $0.docno.utf8.lexicographicallyPrecedes($1.docno.utf8))
+        }
+        var previous = Float.infinity
+        var entries: [RunFile.Entry] = []
+        entries.reserveCapacity(sorted.count)
+        for h in sorted {
+            var s = Float(h.score)
+            if !(s < previous) { s = previous.nextDown }
+            previous = s
+            entries.append(RunFile.Entry(docno: h.docno, score: Double(s)))
+        }
+        out[t.topic] = entries
+    }
+    return RunFile(tag: tag, topics: out)
+}
+
+/// Ranks every query in batches and hands each topic's hits to `body`, in topic order.
+func rankTopics(ranker: Ranker, topicIDs: [String], queries: [String], options: RankingOptions,
+                depth: Int, batch: Int, body: (TopicHits) throws -> Void) throws -> RunStatistics {
     var stats = RunStatistics()
     var skippedWords: [String: Int] = [:]
     var dropped = 0
@@ -26,7 +75,7 @@ public func writeRun(ranker: Ranker, topicIDs: [String], queries: [String], opti
             dropped += r.query.droppedWords.count
             if r.hits.isEmpty { stats.notes.append("topic \(topic): no document retrieved (\(r.notes.joined(separator: "; ")))") }
             let hits = try r.hits.map { (docno: try ranker.index.docno($0.doc), score: $0.score) }
-            try writer.write(topic: topic, hits: hits)
+            try body(TopicHits(topic: topic, hits: hits))
             stats.lines += hits.count
         }
         start = end
