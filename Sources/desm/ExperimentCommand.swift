@@ -34,7 +34,7 @@ struct ExperimentCommand: ParsableCommand {
                           out-out, out-in, rerank:<variant> or
                           mixture:<variant>; modifiers rm3 (Anserini's RM3,
                           untuned), rm3e (RM3 re-weighted by the embeddings,
-                          γ tuned), topical (IN-OUT neighbour expansion, words
+                          γ and λ tuned), topical (IN-OUT neighbour expansion, words
                           and weight tuned), vfb (vector feedback, β tuned;
                           DESM bases). Default: bm25, bm25+rm3, in-in, in-out,
                           rerank:in-in, rerank:in-out, mixture:in-in,
@@ -43,8 +43,9 @@ struct ExperimentCommand: ParsableCommand {
           rerank_depth    BM25 candidates re-ranked by rerank:* systems (100)
           alphas, norm    α values tried for mixtures (default 0, 0.1, …, 1)
                           and the per-query normalisation (default zscore)
-          grids           other values tried, by default {"gamma": [0.5, 1, 2,
-                          4, 8], "topical_words": [5, 10, 20],
+          grids           other values tried, by default {"gamma": [0, 1, 2,
+                          4], "rm3_weight": [0.5, 0.7, 0.9],
+                          "topical_words": [5, 10, 20],
                           "topical_weight": [0.5, 0.6, 0.7, 0.8, 0.9],
                           "beta": [0.1, 0.2, 0.3, 0.5]}; a system's parameters
                           are searched jointly (every combination)

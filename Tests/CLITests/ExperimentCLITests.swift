@@ -61,7 +61,7 @@ final class ExperimentCLITests: XCTestCase {
         let first = try runDesm(["experiment", config])
         XCTAssertEqual(first.status, 0, first.stderr)
         for system in ["bm25 (baseline)", "bm25+rm3", "in-in", "in-out", "rerank:in-in", "rerank:in-out", "mixture:in-in",
-                       "mixture:in-out", "bm25+rm3 (baseline)", "recommended: mixture:in-out+rm3"] {
+                       "mixture:in-out", "bm25+rm3 (baseline)", "recommended: mixture:in-in+rm3e"] {
             XCTAssertTrue(first.stdout.contains(system), "missing \(system) in\n\(first.stdout)")
         }
         XCTAssertTrue(first.stdout.contains("ndcg_cut_10"), first.stdout)
@@ -71,8 +71,8 @@ final class ExperimentCLITests: XCTestCase {
         XCTAssertTrue(report.contains("desm 0.3.0"), report)
         XCTAssertTrue(report.contains("on the tuning topics, never on the test topics"), report)
         XCTAssertTrue(report.contains("| NDCG@10 (tuning) |"), report)
-        XCTAssertTrue(report.contains("| `mixture:in-out+rm3` (recommended) |"), report)
-        XCTAssertTrue(report.contains("Added to the config's systems: `mixture:in-out+rm3`"), report)
+        XCTAssertTrue(report.contains("| `mixture:in-in+rm3e` (recommended) |"), report)
+        XCTAssertTrue(report.contains("Added to the config's systems: `mixture:in-in+rm3e`"), report)
         for chart in ["cli-sample.svg", "cli-sample-in-out-minus-in-in.svg"] {
             let svg = try String(contentsOfFile: dir + "/results/" + chart, encoding: .utf8)
             XCTAssertTrue(svg.contains("<svg"), chart)
@@ -130,8 +130,8 @@ final class ExperimentCLITests: XCTestCase {
     /// values that average to the means, and exactly one recommended system.
     func testExperimentWritesJSONResultsWithOneRecommendedSystem() throws {
         let config = try writeSampleConfig(name: "cli-json", extra: [
-            "systems": ["bm25", "bm25+rm3", "in-in", "mixture:in-out", "bm25+rm3e", "mixture:in-out+rm3"],
-            "grids": ["gamma": [1, 4]],
+            "systems": ["bm25", "bm25+rm3", "in-in", "mixture:in-out", "bm25+rm3e", "mixture:in-in+rm3e"],
+            "grids": ["gamma": [1, 4], "rm3_weight": [0.5]],
         ])
         let r = try runDesm(["experiment", config, "--quiet"])
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -142,7 +142,7 @@ final class ExperimentCLITests: XCTestCase {
         XCTAssertEqual(root["desm_version"] as? String, "0.3.0")
         XCTAssertEqual(root["topics"] as? Int, 40)
         let systems = try XCTUnwrap(root["systems"] as? [[String: Any]])
-        XCTAssertEqual(systems.map { $0["system"] as? String }, ["bm25", "bm25+rm3", "in-in", "mixture:in-out", "bm25+rm3e", "mixture:in-out+rm3"])
+        XCTAssertEqual(systems.map { $0["system"] as? String }, ["bm25", "bm25+rm3", "in-in", "mixture:in-out", "bm25+rm3e", "mixture:in-in+rm3e"])
         let measures: Set<String> = ["ndcg_cut_10", "ndcg_cut_1", "ndcg_cut_3", "map", "recall_100"]
         for s in systems {
             let name = s["system"] as? String ?? "?"
@@ -159,7 +159,7 @@ final class ExperimentCLITests: XCTestCase {
             }
         }
         let byName = Dictionary(uniqueKeysWithValues: systems.map { ($0["system"] as! String, $0) })
-        XCTAssertEqual(systems.filter { $0["recommended"] as? Bool == true }.map { $0["system"] as? String }, ["mixture:in-out+rm3"])
+        XCTAssertEqual(systems.filter { $0["recommended"] as? Bool == true }.map { $0["system"] as? String }, ["mixture:in-in+rm3e"])
         XCTAssertEqual(byName["bm25"]?["uses_embeddings"] as? Bool, false)
         XCTAssertEqual(byName["bm25+rm3"]?["uses_embeddings"] as? Bool, false)
         XCTAssertEqual(byName["in-in"]?["uses_embeddings"] as? Bool, true)
@@ -203,7 +203,7 @@ final class ExperimentCLITests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("mixture:in-in: 4-fold cross-validation: fold 1 alpha"), r.stdout)
         let root = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/results/cli-cv.json"))) as? [String: Any])
         let systems = try XCTUnwrap(root["systems"] as? [[String: Any]])
-        XCTAssertEqual(systems.map { $0["system"] as? String }, ["bm25", "mixture:in-in", "mixture:in-out+rm3"])
+        XCTAssertEqual(systems.map { $0["system"] as? String }, ["bm25", "mixture:in-in", "mixture:in-in+rm3e"])
         for s in systems.dropFirst() {
             let name = s["system"] as! String
             let alphas = try XCTUnwrap((s["parameters"] as? [String: [Double]])?["alpha"], name)

@@ -24,10 +24,12 @@ final class ExperimentTuningTests: XCTestCase {
         XCTAssertFalse(rm3.baseOptions.usesModel)
 
         let rm3e = try S("bm25+rm3e", path: "c.json")
-        XCTAssertEqual(rm3e.tunedParameters, ["gamma"])
+        XCTAssertEqual(rm3e.tunedParameters, ["gamma", "rm3_weight"])
         let withGamma = S.apply(["gamma": 4], to: rm3e.baseOptions)
         XCTAssertEqual(withGamma.expansion, .rm3(RM3Parameters(embeddingWeight: 4)))
         XCTAssertTrue(withGamma.usesModel)
+        XCTAssertEqual(S.apply(["gamma": 2, "rm3_weight": 0.9], to: rm3e.baseOptions).expansion,
+                       .rm3(RM3Parameters(originalQueryWeight: 0.9, embeddingWeight: 2)))
 
         let topical = try S("bm25+topical", path: "c.json")
         XCTAssertEqual(topical.tunedParameters, ["topical_words", "topical_weight"])
@@ -49,7 +51,7 @@ final class ExperimentTuningTests: XCTestCase {
         let rerank = try S("rerank:in-in+rm3e", path: "c.json")
         XCTAssertTrue(rerank.reranks)
         XCTAssertEqual(rerank.baseOptions.scorer, .desm(.inIn))
-        XCTAssertEqual(rerank.tunedParameters, ["gamma"])
+        XCTAssertEqual(rerank.tunedParameters, ["gamma", "rm3_weight"])
         XCTAssertEqual(try S("out-in", path: "c.json").baseOptions.scorer, .desm(.outIn))
         XCTAssertEqual(try S("in-in+vfb", path: "c.json").tunedParameters, ["beta"])
     }
@@ -97,12 +99,13 @@ final class ExperimentTuningTests: XCTestCase {
         let grid = good.grid(for: systems[2])
         XCTAssertEqual(grid.names, ["topical_words", "topical_weight"])
         XCTAssertEqual(grid.dimensions.map(\.values), [[3, 7], [0.4]])
-        XCTAssertEqual(good.grid(for: systems[3]).dimensions.map(\.values), [ExperimentConfig.defaultGrids["alpha"]!])
+        XCTAssertEqual(good.grid(for: systems[3]).dimensions.map(\.values),
+                       systems[3].tunedParameters.map { ExperimentConfig.defaultGrids[$0]! })
         // The defaults, and the recommended system already listed (under another spelling) is not added again.
         let defaults = try runner("")
         XCTAssertEqual(try defaults.plannedSystems().systems.map(\.name), ExperimentConfig.defaultSystems + [ExperimentConfig.recommendedSystem])
         XCTAssertEqual(ExperimentConfig.defaultSystems.prefix(2), ["bm25", "bm25+rm3"])
-        XCTAssertEqual(try self.runner(", \"systems\": [\"bm25\", \"mixture:in-out+rm3\"]").plannedSystems().added, [])
+        XCTAssertEqual(try self.runner(", \"systems\": [\"bm25\", \"mixture:in-in+rm3e\"]").plannedSystems().added, [])
     }
 
     // MARK: Grid search

@@ -25,7 +25,7 @@ public struct ExperimentConfig: Codable, Sendable {
     /// sorted by id in byte order, topic i in fold i mod k.
     public var folds: Int?
     /// Values tried for the tuned parameters, overriding the defaults
-    /// (`ExperimentConfig.defaultGrids`): `gamma` (rm3e), `topical_words` and
+    /// (`ExperimentConfig.defaultGrids`): `gamma` and `rm3_weight` (rm3e: γ and RM3's original query weight λ), `topical_words` and
     /// `topical_weight` (topical), `beta` (vfb); α is `alphas` (or `alpha` here, not both).
     public var grids: [String: [Double]]?
     /// How the embeddings are obtained: trained on `training.corpora` (or `model` if given).
@@ -87,13 +87,14 @@ public struct ExperimentConfig: Codable, Sendable {
     /// The system recommended for a new collection: the same on every collection (not the
     /// best of each), marked `"recommended": true` in the JSON results and added to every
     /// experiment whose systems do not list it.
-    public static let recommendedSystem = "mixture:in-out+rm3"
+    public static let recommendedSystem = "mixture:in-in+rm3e"
 
     /// Values tried for each tuned parameter unless the config's `grids` (or, for α,
     /// `alphas`) says otherwise.
     public static let defaultGrids: [String: [Double]] = [
         "alpha": stride(from: 0.0, through: 1.0, by: 0.1).map { ($0 * 10).rounded() / 10 },
-        "gamma": [0.5, 1, 2, 4, 8],
+        "gamma": [0, 1, 2, 4],
+        "rm3_weight": [0.5, 0.7, 0.9],
         "topical_words": [5, 10, 20],
         "topical_weight": [0.5, 0.6, 0.7, 0.8, 0.9],
         "beta": [0.1, 0.2, 0.3, 0.5],

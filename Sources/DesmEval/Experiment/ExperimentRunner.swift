@@ -18,7 +18,7 @@ public final class ExperimentRunner {
     /// Where progress lines go (stderr in the CLI).
     public var log: (String) -> Void
     /// `fileIdentity`'s memo: (path, size, time) → size and content CRC-32.
-    private var contentChecksums: [String: String] = [:]
+    var contentChecksums: [String: String] = [:]
 
     public init(config: ExperimentConfig, configPath: String, command: String, quiet: Bool = false,
                 log: @escaping (String) -> Void) {
@@ -88,7 +88,7 @@ public final class ExperimentRunner {
         return o
     }
 
-    static let gridKeys = ["alpha", "gamma", "topical_words", "topical_weight", "beta"]
+    static let gridKeys = ["alpha", "gamma", "rm3_weight", "topical_words", "topical_weight", "beta"]
 
     /// Checks the config before any work starts, so mistakes surface at once.
     public func validate() throws {
@@ -280,135 +280,6 @@ public final class ExperimentRunner {
         var ids: [String]
         var queries: [String]
         var qrels: Qrels
-    }
-
-    // MARK: The model
-
-    /// Loads the configured model, or reuses a cached one trained with the same parameters
-    /// on the same inputs, or trains and caches it.
-    func obtainModel() throws -> (EmbeddingModel, ModelInfo) {
-        if let path = config.model {
-            let m = try EmbeddingModel.load(path: path)
-            say("model: \(path) (\(m.vocabulary.count) words, dim \(m.dim))")
-            return (m, ModelInfo(path: path, cached: false, trainedNow: false, parameters: nil, corpora: [],
-                                 vocabulary: m.vocabulary.count, dim: m.dim, checksum: m.checksum))
-        }
-        guard let spec = config.training else {
-            throw DesmError("the config needs \"training\" or \"model\"", path: configPath)
-        }
-        let parameters = try trainingParameters(spec)
-        let inputs = spec.corpora.map { $0 == "collection" ? config.collection : $0 }
-        let key = try cacheKey(parameters: parameters, inputs: inputs)
-        let path = cacheDirectory + "/model-\(key).desm"
-        if FileManager.default.fileExists(atPath: path), let m = try? EmbeddingModel.load(path: path) {
-            say("model: reusing \(path) (same parameters and inputs)")
-            return (m, ModelInfo(path: path, cached: true, trainedNow: false, parameters: parameters, corpora: inputs,
-                                 vocabulary: m.vocabulary.count, dim: m.dim, checksum: m.checksum))
-        }
-        for input in inputs { say("training input: \(input)") }
-        let recipe = TrainingRecipe(parameters: parameters,
-                                    inputs: zip(spec.corpora, inputs).map { TrainingInput(path: $1, kind: $0 == "collection" ? .collection : .corpus) },
-                                    quiet: quiet) { [self] line in say(line) }
-        let report = try recipe.run(saveTo: path).report
-        say(String(format: "trained in %.1f s (%.0f words/s); cached as %@", report.seconds, report.wordsPerSecond, path))
-        let loaded = try EmbeddingModel.load(path: path)
-        return (loaded, ModelInfo(path: path, cached: false, trainedNow: true, parameters: parameters, corpora: inputs,
-                                  vocabulary: loaded.vocabulary.count, dim: loaded.dim, checksum: loaded.checksum,
-                                  trainingWords: report.words, trainingSeconds: report.seconds))
-    }
-
-    func trainingParameters(_ spec: ExperimentConfig.TrainingSpec) throws -> TrainingParameters {
-        var p = TrainingParameters()
-        if let a = spec.arch {
-            guard let x = TrainingParameters.Architecture(rawValue: a) else { throw DesmError("training.arch must be sg or cbow", path: configPath) }
-            p.architecture = x
-        }
-        if let l = spec.loss {
-            guard let x = TrainingParameters.Loss(rawValue: l) else { throw DesmError("training.loss must be ns or hs", path: configPath) }
-            p.loss = x
-        }
-        guard p.loss == .ns else {
-            throw DesmError("DESM needs W_OUT, which only negative sampling trains: set training.loss to ns", path: configPath)
-        }
-        if let x = spec.dim { p.dim = x }
-        if let x = spec.window { p.window = x }
-        if let x = spec.negative { p.negative = x }
-        if let x = spec.sample { p.sample = x }
-        if let x = spec.minCount { p.minCount = x }
-        if let x = spec.epochs { p.epochs = x }
-        p.alpha = spec.alpha
-        p.threads = spec.threads ?? 2
-        if let x = spec.seed { p.seed = x }
-        do { try p.validate() } catch let e as DesmError {
-            throw DesmError("training: \(e.message)", path: configPath)
-        }
-        return p
-    }
-
-    /// A short hash of everything that determines the model: parameters, analyzer settings
-    /// and each input's identity (`fileIdentity`: size and content CRC-32).
-    func cacheKey(parameters: TrainingParameters, inputs: [String]) throws -> String {
-        var text = ""
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        text += String(decoding: try encoder.encode(parameters), as: UTF8.self)
-        text += String(decoding: try encoder.encode(AnalyzerSettings.standard), as: UTF8.self)
-        for input in inputs { text += "|" + (try fileIdentity(input)) }
-        var crc = CRC32()
-        crc.update(Array(text.utf8))
-        var crc2 = CRC32()
-        crc2.update(Array(text.utf8.reversed()))
-        return String(format: "%08x%08x", crc.value, crc2.value)
-    }
-
-    /// What a cached model or index depends on in an input: each file's size and the CRC-32
-    /// of its content (not its path or time, so a re-copied data folder keeps its cache; a
-    /// checksum of ~100 MB costs well under a second). The CRC of a file is memoised by
-    /// (path, size, modification time) for the life of the runner.
-    func fileIdentity(_ path: String) throws -> String {
-        let files = try listCollectionFiles(path)
-        return try files.map { f -> String in
-            let a = try? FileManager.default.attributesOfItem(atPath: f)
-            let size = (a?[.size] as? NSNumber)?.intValue ?? -1
-            let time = (a?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            let memo = "\(f):\(size):\(time)"
-            if let known = contentChecksums[memo] { return known }
-            let mapped = try MappedFile(path: f)
-            let identity = String(format: "%d:%08x", mapped.count, CRC32.of(mapped.bytes))
-            contentChecksums[memo] = identity
-            return identity
-        }.joined(separator: ",")
-    }
-
-    // MARK: The index
-
-    func obtainIndex(model: EmbeddingModel, modelPath: String) throws -> (DocumentIndex, IndexManifest) {
-        var text = String(format: "%08x", model.checksum) + "|" + (try fileIdentity(config.collection))
-        text += "|" + (config.format?.rawValue ?? "auto") + (config.center == true ? "|center" : "")
-        var crc = CRC32()
-        crc.update(Array(text.utf8))
-        let path = cacheDirectory + "/index-" + String(format: "%08x", crc.value)
-        if FileManager.default.fileExists(atPath: path + "/manifest.json"), let index = try? DocumentIndex(path: path),
-           index.manifest.modelChecksum == model.checksum {
-            say("index: reusing \(path)")
-            return (index, index.manifest)
-        }
-        say("indexing: \(config.collection)")
-        // Refuse at once, with the estimate, rather than be killed mid-build.
-        let need = MemoryEstimate.indexing(modelVocabulary: model.vocabulary.count, dim: model.dim,
-                                           collectionBytes: try MemoryEstimate.collectionTextBytes(config.collection), threads: 2)
-        say(try need.check())
-        let reader = try CollectionReader(path: config.collection, format: config.format)
-        var options = IndexBuildOptions(threads: 2, collectionName: config.collection)
-        options.modelPath = modelPath
-        options.center = config.center ?? false
-        let builder = try IndexBuilder(model: model, options: options)
-        let progress = ProgressReporter(label: "indexing", unit: "docs", quiet: quiet)
-        try builder.build(collection: reader, to: path, progress: progress)
-        progress.finish()
-        for note in reader.notes { say("note: \(note)") }
-        let index = try DocumentIndex(path: path)
-        return (index, index.manifest)
     }
 
     // MARK: Tuning

@@ -7,7 +7,7 @@ extension ExperimentRunner {
     ///     <base>[+<modifier>]...
     ///     base     bm25 | in-out | in-in | out-out | out-in | rerank:<variant> | mixture:<variant>
     ///     modifier rm3      RM3 with Anserini's defaults (10 documents, 10 terms, λ 0.5), nothing tuned
-    ///              rm3e     RM3 with feedback terms re-weighted by the embeddings (γ tuned)
+    ///              rm3e     RM3 with feedback terms re-weighted by the embeddings (γ and λ tuned)
     ///              topical  the query's IN-OUT neighbours added (words N and weight λ tuned)
     ///              vfb      the DESM query vector moved towards the top lexical documents (β tuned)
     ///
@@ -109,7 +109,7 @@ extension ExperimentRunner {
         public var tunedParameters: [String] {
             var out: [String] = []
             if isMixture { out.append("alpha") }
-            if modifiers.contains(.rm3e) { out.append("gamma") }
+            if modifiers.contains(.rm3e) { out += ["gamma", "rm3_weight"] }
             if modifiers.contains(.topical) { out += ["topical_words", "topical_weight"] }
             if modifiers.contains(.vfb) { out.append("beta") }
             return out
@@ -119,8 +119,9 @@ extension ExperimentRunner {
         public static func apply(_ values: [String: Double], to options: RankingOptions) -> RankingOptions {
             var o = options
             if let a = values["alpha"] { o.alpha = a }
-            if let g = values["gamma"], case .rm3(var p) = o.expansion {
-                p.embeddingWeight = g
+            if case .rm3(var p) = o.expansion {
+                if let g = values["gamma"] { p.embeddingWeight = g }
+                if let w = values["rm3_weight"] { p.originalQueryWeight = w }
                 o.expansion = .rm3(p)
             }
             if case .topical(var p) = o.expansion {
