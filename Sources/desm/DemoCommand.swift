@@ -10,10 +10,11 @@ struct DemoCommand: ParsableCommand {
         discussion: """
         Equivalent to `desm experiment collections/sample/experiment.json`, run from the \
         repository's root. It trains word2vec (skip-gram, negative sampling) on the sample's \
-        323 documents, indexes them, ranks the 40 topics with BM25, DESM IN-IN and IN-OUT (over \
-        the whole collection and re-ranking BM25's top 100) and their mixtures with BM25 (α \
-        chosen on the 20 tuning topics), evaluates with trec_eval's definitions and writes \
-        eval/results/sample.md with its charts.
+        323 documents, indexes them, ranks the 40 topics with BM25, BM25+RM3, DESM IN-IN and \
+        IN-OUT (over the whole collection and re-ranking BM25's top 100), their mixtures with \
+        BM25, and the recommended system (the IN-IN mixture over embedding-weighted RM3), every \
+        tuned parameter chosen on the 20 tuning topics; evaluates with trec_eval's definitions \
+        and writes eval/results/sample.md (and .json) with its charts.
         """
     )
 

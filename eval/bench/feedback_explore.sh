@@ -28,3 +28,10 @@ for v in in-out in-in; do
         run mix-$v-rm3-vfb$b-a$a --scorer mixture:$v --norm zscore --alpha $a --rm3 --vector-feedback $b
     done; done
 done
+# Round 2: re-ranking mixtures and the mixture over embedding-weighted RM3.
+for v in in-out in-in; do
+    for k in 100 1000; do for a in 0.2 0.3 0.4 0.5 0.6; do
+        run rr$k-mix-$v-a$a --scorer mixture:$v --norm zscore --alpha $a --rerank $k
+    done; done
+    for a in 0.3 0.4; do run mix-$v-rm3e2-a$a --scorer mixture:$v --norm zscore --alpha $a --rm3 --rm3-embedding-weight 2; done
+done
