@@ -42,9 +42,11 @@ let package = Package(
         // libFuzzer targets over every reader (see eval/fuzz/run.sh); a plain executable that
         // replays files when built without -DFUZZING.
         .executableTarget(name: "desm-fuzz", dependencies: [
-            "DesmText", "DesmWord2Vec", "DesmIndex", "DesmEval",
+            "DesmText", "DesmWord2Vec", "DesmIndex", "DesmEval", "DesmFixtures",
         ], path: "Sources/DesmFuzz"),
-        .target(name: "DesmTestSupport", path: "Tests/Support"),
+        // The tiny model and documents that the fuzz targets and the reliability tests share.
+        .target(name: "DesmFixtures", dependencies: ["DesmText", "DesmWord2Vec"]),
+        .target(name: "DesmTestSupport", dependencies: ["DesmText"], path: "Tests/Support"),
         .testTarget(name: "DesmTextTests", dependencies: ["DesmText", "DesmTestSupport"],
                     exclude: ["Fixtures"]), // read through packageRoot
         .testTarget(name: "DesmWord2VecTests", dependencies: ["DesmWord2Vec", "DesmTestSupport"]),
@@ -52,7 +54,7 @@ let package = Package(
         .testTarget(name: "DesmEvalTests", dependencies: ["DesmEval", "DesmIndex", "DesmWord2Vec", "DesmTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["DesmText", "DesmTestSupport"]),
         .testTarget(name: "ReliabilityTests", dependencies: [
-            "DesmText", "DesmWord2Vec", "DesmIndex", "DesmEval", "DesmTestSupport",
+            "DesmText", "DesmWord2Vec", "DesmIndex", "DesmEval", "DesmFixtures", "DesmTestSupport",
         ]),
     ],
     swiftLanguageModes: [.v5]

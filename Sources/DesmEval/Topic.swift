@@ -73,19 +73,3 @@ public struct Topic: Equatable, Sendable {
     }
 }
 
-/// Collapses every run of whitespace (spaces, tabs, line breaks) to one space and trims the ends.
-func collapseWhitespace(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.utf8.count)
-    var pendingSpace = false
-    for ch in s {
-        if ch.isWhitespace {
-            pendingSpace = !out.isEmpty
-        } else {
-            if pendingSpace { out.append(" "); pendingSpace = false }
-            out.append(ch)
-        }
-    }
-    return out
-}
-

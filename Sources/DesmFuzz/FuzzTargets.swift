@@ -9,6 +9,7 @@
 //  - plainly (swift build --product desm-fuzz): `desm-fuzz TARGET FILE...` replays inputs,
 //    `desm-fuzz TARGET --seeds DIR` writes the seed corpus of a target.
 import DesmEval
+import DesmFixtures
 import DesmIndex
 import DesmText
 import DesmWord2Vec
@@ -145,13 +146,8 @@ final class IndexTemplate {
 
     private init() {
         directory = scratch + "/template-index"
-        model = makeFuzzModel()
-        let docs = [
-            Document(id: "d1", title: "Cats", text: "the cat sat on the mat with another cat"),
-            Document(id: "d2", text: "dogs chase cats and cats chase mice"),
-            Document(id: "d3", text: "zzzz qqqq"),   // no in-vocabulary word
-            Document(id: "d4", text: "a mat for a dog, a hat for a cat"),
-        ]
+        model = makeTinyModel()
+        let docs = fixtureDocuments
         do {
             try IndexBuilder(model: model).build(documents: docs, to: directory)
         } catch {
@@ -162,21 +158,6 @@ final class IndexTemplate {
         self.files = files
         manifest = Array(FileManager.default.contents(atPath: directory + "/" + IndexManifest.fileName)!)
     }
-}
-
-/// A deterministic tiny model (the words of the template documents).
-func makeFuzzModel() -> EmbeddingModel {
-    let words = ["cat", "cats", "mat", "dog", "dogs", "chase", "mice", "sat", "hat", "another"]
-    let dim = 8
-    var seed: UInt64 = 0x9E3779B97F4A7C15
-    func next() -> Float {
-        seed = seed &* 6364136223846793005 &+ 1442695040888963407
-        return Float(Int64(bitPattern: seed >> 11) % 2001 - 1000) / 1000
-    }
-    let inp = FloatMatrix(rows: words.count, cols: dim, values: (0..<(words.count * dim)).map { _ in next() })
-    let out = FloatMatrix(rows: words.count, cols: dim, values: (0..<(words.count * dim)).map { _ in next() })
-    return EmbeddingModel(vocabulary: Vocabulary(words: words, counts: words.indices.map { Int64(100 - $0) }),
-                          dim: dim, input: inp, output: out)
 }
 
 /// The index target: the first byte picks which file of a valid index the rest of the input

@@ -1,5 +1,6 @@
 // Seed corpora: small valid files of each format (and the index template's files), written
 // by `desm-fuzz TARGET --seeds DIR` into eval/fuzz/seeds/TARGET.
+import DesmFixtures
 import DesmIndex
 import DesmText
 import DesmWord2Vec
@@ -60,7 +61,7 @@ func seedInputs(_ target: String) throws -> [String: [UInt8]] {
             "corpus.jsonl.gz": [0xFF] + gzipBytes(text("{\"_id\": \"1\", \"text\": \"zipped\"}\n")),
         ]
     case "vectors":
-        let m = makeFuzzModel()
+        let m = makeTinyModel()
         var out: [String: [UInt8]] = [:]
         let dir = scratch + "/seeds-vectors"
         mkdir(dir, 0o755)
@@ -74,7 +75,7 @@ func seedInputs(_ target: String) throws -> [String: [UInt8]] {
         return out
     case "model", "model-fixcrc":
         let path = scratch + "/seed.model"
-        try makeFuzzModel().save(to: path)
+        try makeTinyModel().save(to: path)
         return ["tiny.model": Array(FileManager.default.contents(atPath: path)!)]
     case "index":
         let t = IndexTemplate.shared

@@ -230,7 +230,7 @@ public final class IndexBuilder {
                             let (tokens, terms) = analysis.analyse(text, vocabulary: vocabulary)
                             var a = Analysed()
                             a.id = doc.id
-                            a.snippet = makeSnippet(text, maxBytes: snippetBytes)
+                            a.snippet = collapseWhitespace(text, maxBytes: snippetBytes)
                             a.tokens = tokens.count
                             let ci = pin + i * dim, co = pout + i * dim
                             a.inVocabulary = units.centroids(of: tokens, weights: weighted ? idf : nil, intoIn: ci, intoOut: co)
@@ -332,24 +332,4 @@ public final class IndexBuilder {
         stagingDone = true
         return manifest
     }
-}
-
-/// The first `maxBytes` bytes of `text` with runs of whitespace collapsed, cut at a
-/// Unicode scalar boundary.
-func makeSnippet(_ text: String, maxBytes: Int) -> String {
-    guard maxBytes > 0 else { return "" }
-    var out = String.UnicodeScalarView()
-    var bytes = 0
-    var pendingSpace = false
-    for s in text.unicodeScalars {
-        let white = s.value < 0x80 ? (s.value == 0x20 || (s.value >= 0x09 && s.value <= 0x0D)) : s.properties.isWhitespace
-        if white { pendingSpace = bytes > 0; continue }
-        let add = (pendingSpace ? 1 : 0) + UTF8.width(s)
-        if bytes + add > maxBytes { break }
-        if pendingSpace { out.append(" ") }
-        out.append(s)
-        bytes += add
-        pendingSpace = false
-    }
-    return String(out)
 }

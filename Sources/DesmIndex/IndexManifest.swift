@@ -77,14 +77,3 @@ public struct IndexManifest: Codable, Equatable, Sendable {
         return Array(try e.encode(self)) + [0x0A]
     }
 }
-
-func describeDecodingError(_ error: Error) -> String {
-    switch error {
-    case DecodingError.keyNotFound(let key, _): return "missing field \"\(key.stringValue)\""
-    case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c):
-        return "wrong type at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
-    case DecodingError.dataCorrupted(let c):
-        return c.codingPath.isEmpty ? "not JSON" : "bad value at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
-    default: return "\(error)"
-    }
-}

@@ -5,13 +5,11 @@ import XCTest
 
 /// `desm eval` end to end on the REFERENCE.md §4 fixture.
 final class EvalCommandTests: XCTestCase {
-    let dir = ScratchDirectory()
+    let dir = ScratchDirectory("desm-eval")
     var qrels = "", run = "", run2 = ""
 
     override func setUpWithError() throws {
-        guard FileManager.default.isExecutableFile(atPath: desmExecutable) else {
-            throw XCTSkip("the desm executable is not built (swift build --product desm): CLI test skipped")
-        }
+        try requireDesm()
         qrels = dir.write("qrels.txt", "q1 0 d1 2\nq1 0 d2 1\nq1 0 d3 0\nq1 0 d4 -1\nq2 0 x1 0\nq3 0 y1 1\n")
         run = dir.write("a.run", """
         q1 Q0 d3 1 1.0 a

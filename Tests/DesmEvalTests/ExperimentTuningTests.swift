@@ -1,5 +1,6 @@
 @testable import DesmEval
 import DesmIndex
+import DesmTestSupport
 import DesmText
 import Foundation
 import XCTest
@@ -7,7 +8,7 @@ import XCTest
 /// The experiment's systems grammar, its grid search and cross-validation, and the in-memory
 /// runs its tuning evaluates.
 final class ExperimentTuningTests: XCTestCase {
-    let dir = ScratchDirectory()
+    let dir = ScratchDirectory("desm-eval")
 
     // MARK: Systems
 

@@ -8,7 +8,7 @@ import XCTest
 /// pytrec_eval): graded grades, a score tie, a negative grade, a topic judged only with
 /// grade 0, and a run topic absent from the qrels.
 final class MetricsTests: XCTestCase {
-    let dir = ScratchDirectory()
+    let dir = ScratchDirectory("desm-eval")
 
     var qrels: Qrels {
         try! Qrels([("q1", "d1", 2), ("q1", "d2", 1), ("q1", "d3", 0), ("q1", "d4", -1),
@@ -139,7 +139,7 @@ final class MetricsTests: XCTestCase {
 }
 
 final class QrelsAndRunReaderTests: XCTestCase {
-    let dir = ScratchDirectory()
+    let dir = ScratchDirectory("desm-eval")
 
     func testQrelsFormats() throws {
         let trec = dir.write("q.txt", "1 4.5 docA 2\n1 0 docB -1\n\n2\t0\tdocA\t0\n")

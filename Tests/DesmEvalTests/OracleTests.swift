@@ -8,7 +8,7 @@ import XCTest
 /// qrels: every topic and every measure must agree to 1e-4. Skips when pytrec_eval or the
 /// shared data is absent.
 final class PytrecEvalOracleTests: XCTestCase {
-    let dir = ScratchDirectory()
+    let dir = ScratchDirectory("desm-eval")
     let requests = ["ndcg", "ndcg_cut", "map", "P", "recall", "recip_rank", "Rprec", "num_ret", "num_rel", "num_rel_ret"]
     let oracleScript = packageRoot + "/eval/trec_eval/pytrec_eval_oracle.py"
 
@@ -47,7 +47,7 @@ final class PytrecEvalOracleTests: XCTestCase {
 
     func compare(qrelsRel: String, seeds: [UInt64], level: Int = 1) throws {
         guard pythonHas("pytrec_eval") else { throw XCTSkip("pytrec_eval is not installed (pip install pytrec-eval-terrier): oracle test skipped") }
-        guard let qrelsPath = sharedData(qrelsRel) else { throw XCTSkip(missingSharedData(qrelsRel)) }
+        let qrelsPath = try requireSharedData(qrelsRel)
         let qrels = try Qrels.load(path: qrelsPath)
         let measures = try Measure.parse(requests)
         for seed in seeds {

@@ -41,10 +41,8 @@ final class PublishedBM25Tests: XCTestCase {
     }
 
     func testSciFactIsWithinOneHundredthOfAnserini() throws {
-        guard let corpus = sharedData("scifact/corpus.jsonl"), let topics = sharedData("scifact/topics.xml"),
-              let qrels = sharedData("scifact/qrels/test.trec.txt") else {
-            throw XCTSkip(missingSharedData("scifact"))
-        }
+        let corpus = try requireSharedData("scifact/corpus.jsonl"), topics = try requireSharedData("scifact/topics.xml"),
+            qrels = try requireSharedData("scifact/qrels/test.trec.txt")
         let (index, dir) = try buildIndex(corpus)
         defer { removeTree(dir) }
         XCTAssertEqual(index.count, 5183)
@@ -58,11 +56,9 @@ final class PublishedBM25Tests: XCTestCase {
 
     func testTRECDLReachesPointFourSevenWithTheQuestionStoplist() throws {
         let base = "trec-dl-passage/"
-        guard let corpus = sharedData(base + "corpus.jsonl"),
-              let t19 = sharedData(base + "topics-dl19.xml"), let q19 = sharedData(base + "qrels-dl19.txt"),
-              let t20 = sharedData(base + "topics-dl20.xml"), let q20 = sharedData(base + "qrels-dl20.txt") else {
-            throw XCTSkip(missingSharedData("trec-dl-passage"))
-        }
+        let corpus = try requireSharedData(base + "corpus.jsonl"),
+            t19 = try requireSharedData(base + "topics-dl19.xml"), q19 = try requireSharedData(base + "qrels-dl19.txt"),
+            t20 = try requireSharedData(base + "topics-dl20.xml"), q20 = try requireSharedData(base + "qrels-dl20.txt")
         let (index, dir) = try buildIndex(corpus)
         defer { removeTree(dir) }
         for (year, topics, qrels) in [("2019", t19, q19), ("2020", t20, q20)] {

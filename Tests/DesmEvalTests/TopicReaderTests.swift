@@ -4,11 +4,10 @@ import DesmTestSupport
 import XCTest
 
 final class TopicReaderTests: XCTestCase {
-    let dir = ScratchDirectory()
+    let dir = ScratchDirectory("desm-eval")
 
     func shared(_ rel: String) throws -> String {
-        guard let p = sharedData(rel) else { throw XCTSkip(missingSharedData(rel)) }
-        return p
+        try requireSharedData(rel)
     }
 
     func testRealTopicCounts() throws {

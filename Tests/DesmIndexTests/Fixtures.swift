@@ -4,25 +4,6 @@ import DesmTestSupport
 import DesmWord2Vec
 import Foundation
 
-/// A small deterministic generator (SplitMix64) so that tests are reproducible.
-struct SplitMix {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func gaussian() -> Double {
-        let u = max(uniform(), 1e-12), v = uniform()
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
-    }
-}
-
 /// A model over `words` with random IN and OUT rows (dimension 19 by default: not a multiple
 /// of the SIMD width, so the kernels' tails are exercised).
 func makeModel(words: [String] = fixtureWords, dim: Int = 19, seed: UInt64 = 7,

@@ -11,12 +11,6 @@ final class IndexCLITests: XCTestCase {
     override func setUp() { dir = makeTemporaryDirectory("desm-index-cli") }
     override func tearDown() { removeTree(dir) }
 
-    func requireExecutable() throws {
-        guard FileManager.default.isExecutableFile(atPath: desmExecutable) else {
-            throw XCTSkip("desm executable not built (run `swift build` first)")
-        }
-    }
-
     func writeFixture() throws -> (collection: String, model: String) {
         let model = makeModel()
         let modelPath = dir + "/m.model"
@@ -33,7 +27,7 @@ final class IndexCLITests: XCTestCase {
     }
 
     func testIndexThenSearchWithEveryScorer() throws {
-        try requireExecutable()
+        try requireDesm()
         let (collection, model) = try writeFixture()
         let index = dir + "/idx"
         let r = try runDesm(["index", "--collection", collection, "--model", model, "--out", index, "--quiet"])
@@ -72,7 +66,7 @@ final class IndexCLITests: XCTestCase {
     }
 
     func testErrorsAreOneLineWithThePlace() throws {
-        try requireExecutable()
+        try requireDesm()
         let (collection, model) = try writeFixture()
         let index = dir + "/idx"
         XCTAssertEqual(try runDesm(["index", "--collection", collection, "--model", model, "--out", index, "--quiet"]).status, 0)

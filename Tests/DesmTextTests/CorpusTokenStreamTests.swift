@@ -97,7 +97,7 @@ final class CorpusTokenStreamTests: XCTestCase {
     }
 
     func testSharedText8Sample() throws {
-        guard let p = sharedData("text8/text8.gz") else { throw XCTSkip(missingSharedData("text8/text8.gz")) }
+        let p = try requireSharedData("text8/text8.gz")
         // The first 2,000 tokens only (the full file is a release-build benchmark: desm stats --corpus).
         let s = try CorpusTokenStream(path: p, analyzer: Analyzer(.embedding))
         var n = 0

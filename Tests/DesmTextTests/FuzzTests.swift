@@ -9,15 +9,6 @@ final class FuzzTests: XCTestCase {
     override func setUp() { dir = makeTemporaryDirectory("desm-fuzz") }
     override func tearDown() { removeTree(dir) }
 
-    struct RNG {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return state >> 33
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     let seeds: [(CollectionFormat?, String)] = [
         (nil, "{\"_id\": \"1\", \"title\": \"T\\u00e9\", \"text\": \"a \\\"b\\\" c\", \"m\": {\"x\": [1, 2.5e3, null]}}\n{\"_id\": 2, \"text\": \"d\"}\n"),
         (nil, "<DOC>\n<DOCNO> A-1 </DOCNO>\n<HL>Head &amp; line</HL>\n<TEXT>\nBody <P>text</P> &#233;\n</TEXT>\n</DOC>\n<DOC><DOCNO>A-2</DOCNO><TEXT>x</TEXT></DOC>\n"),
@@ -26,7 +17,7 @@ final class FuzzTests: XCTestCase {
     ]
 
     func testMutatedCollectionsNeverCrash() throws {
-        var rng = RNG(state: 42)
+        var rng = SplitMix(42)
         let specials: [UInt8] = [0x00, 0x0A, 0x0D, 0x09, 0x22, 0x5C, 0x7B, 0x7D, 0x3C, 0x3E, 0x2F, 0x2E, 0x49, 0x26,
                                  0x3B, 0x23, 0x75, 0xC3, 0xFF, 0xE2, 0x80, 0x99, 0xF0, 0x1F, 0x8B]
         var read = 0, failed = 0
@@ -59,7 +50,7 @@ final class FuzzTests: XCTestCase {
     }
 
     func testRandomBytesThroughAnalyzerAndStream() throws {
-        var rng = RNG(state: 7)
+        var rng = SplitMix(7)
         let analyzers = [Analyzer(.embedding), Analyzer(.bm25), Analyzer(AnalyzerConfig(maxTokenLength: 3))]
         for _ in 0..<300 {
             let n = rng.below(200)

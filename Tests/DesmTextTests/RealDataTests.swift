@@ -9,8 +9,7 @@ final class RealDataTests: XCTestCase {
     override func tearDown() { removeTree(dir) }
 
     func data(_ relative: String) throws -> String {
-        guard let p = sharedData(relative) else { throw XCTSkip(missingSharedData(relative)) }
-        return p
+        try requireSharedData(relative)
     }
 
     func readAll(_ path: String) throws -> (CollectionReader, [Document]) {

@@ -6,9 +6,7 @@ import DesmTestSupport
 /// End to end through the `desm` executable (built beside the tests).
 final class CommandTests: TempDirTestCase {
     func desm(_ args: [String]) throws -> ProcessResult {
-        guard FileManager.default.isExecutableFile(atPath: desmExecutable) else {
-            throw XCTSkip("the desm executable is not built (swift build): CLI test skipped")
-        }
+        try requireDesm()
         return try runDesm(args)
     }
 

@@ -24,12 +24,6 @@ func syntheticCorpus(sentences: Int = 400, length: Int = 20, topics: Int = 4, wo
     return lines.joined(separator: "\n") + "\n"
 }
 
-func writeTemp(_ dir: String, _ name: String, _ text: String) -> String {
-    let path = dir + "/" + name
-    FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
-    return path
-}
-
 func buildCorpus(_ path: String, minCount: Int64 = 1) throws -> (Vocabulary, TrainingCorpus) {
     let b = CorpusBuilder()
     try b.addCorpus(path: path, analyzer: Analyzer(.embedding))
@@ -60,16 +54,4 @@ class TempDirTestCase: XCTestCase {
     var dir = ""
     override func setUp() { dir = makeTemporaryDirectory("desm-w2v") }
     override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
-
-    func assertDesmError(_ body: @autoclosure () throws -> Any, contains: String..., file: StaticString = #filePath, line: UInt = #line) {
-        do {
-            _ = try body()
-            XCTFail("expected an error containing \(contains)", file: file, line: line)
-        } catch let e as DesmError {
-            for c in contains { XCTAssertTrue(e.description.contains(c), "\"\(e.description)\" lacks \"\(c)\"", file: file, line: line) }
-            XCTAssertFalse(e.description.contains("\n"), file: file, line: line)
-        } catch {
-            XCTFail("not a DesmError: \(error)", file: file, line: line)
-        }
-    }
 }

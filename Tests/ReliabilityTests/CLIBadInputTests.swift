@@ -1,6 +1,7 @@
 // Hostile input through the real `desm` binary: every case must exit non-zero (never by a
 // signal) with exactly one line on stderr that names the file. Also: an index refuses a
 // model other than the one it was built from, and `desm verify` reports corruption.
+import DesmFixtures
 import DesmIndex
 import DesmTestSupport
 import DesmText
@@ -24,7 +25,7 @@ final class CLIBadInputTests: XCTestCase {
     /// Runs desm and checks: non-zero exit (not a signal), one line on stderr naming `names`,
     /// containing `contains`.
     func assertFails(_ args: [String], names: String, contains: String? = nil, file: StaticString = #filePath, line: UInt = #line) throws {
-        guard FileManager.default.isExecutableFile(atPath: desmExecutable) else { throw XCTSkip("desm not built") }
+        try requireDesm()
         let r = try runLimited(desmExecutable, args, seconds: 60)
         let label = "desm \(args.joined(separator: " ").prefix(120))"
         XCTAssertFalse(r.timedOut, "\(label): timed out", file: file, line: line)

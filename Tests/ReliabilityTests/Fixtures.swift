@@ -1,31 +1,10 @@
 // Small valid files that the hostile cases are made from (generated, never committed).
+import DesmFixtures
 import DesmIndex
 import DesmTestSupport
 import DesmText
 import DesmWord2Vec
 import Foundation
-
-/// A deterministic tiny model over the words of `fixtureDocuments`.
-func makeTinyModel(dim: Int = 8, seed: UInt64 = 0x9E3779B97F4A7C15, words: [String]? = nil) -> EmbeddingModel {
-    let words = words ?? ["cat", "cats", "mat", "dog", "dogs", "chase", "mice", "sat", "hat", "another"]
-    var s = seed
-    func next() -> Float {
-        s = s &* 6364136223846793005 &+ 1442695040888963407
-        return Float(Int64(bitPattern: s >> 11) % 2001 - 1000) / 1000
-    }
-    let n = words.count * dim
-    let inp = FloatMatrix(rows: words.count, cols: dim, values: (0..<n).map { _ in next() })
-    let out = FloatMatrix(rows: words.count, cols: dim, values: (0..<n).map { _ in next() })
-    return EmbeddingModel(vocabulary: Vocabulary(words: words, counts: words.indices.map { Int64(100 - $0) }),
-                          dim: dim, input: inp, output: out)
-}
-
-let fixtureDocuments = [
-    Document(id: "d1", title: "Cats", text: "the cat sat on the mat with another cat"),
-    Document(id: "d2", text: "dogs chase cats and cats chase mice"),
-    Document(id: "d3", text: "zzzz qqqq"),
-    Document(id: "d4", text: "a mat for a dog, a hat for a cat"),
-]
 
 /// Bytes of a saved tiny model.
 func tinyModelBytes() throws -> [UInt8] {

@@ -8,6 +8,7 @@
 //
 // DESM_KILL_ROUNDS sets the number of interruptions per job (default 10; the recorded run
 // in eval/reliability.md uses 50, via eval/fuzz/kill_test.sh).
+import DesmFixtures
 import DesmIndex
 import DesmTestSupport
 import DesmText
@@ -208,12 +209,6 @@ final class KillTests: XCTestCase {
 
     // MARK: Helpers
 
-    func requireDesm() throws -> String {
-        let desm = desmExecutable
-        guard FileManager.default.isExecutableFile(atPath: desm) else { throw XCTSkip("desm not built beside the tests") }
-        return desm
-    }
-
     func timed(_ exe: String, _ args: [String]) throws -> (status: Int32, seconds: Double, stderr: String) {
         let t0 = Date()
         let r = try runProcess(exe, args)
@@ -221,7 +216,7 @@ final class KillTests: XCTestCase {
     }
 
     func writeCorpus(_ path: String, lines: Int) throws {
-        var rng = SplitMix(seed: 3)
+        var rng = SplitMix(3)
         var text = ""
         text.reserveCapacity(lines * 120)
         for _ in 0..<lines {
@@ -236,7 +231,7 @@ final class KillTests: XCTestCase {
     }
 
     func writeCollection(_ path: String, documents: Int) throws {
-        var rng = SplitMix(seed: 5)
+        var rng = SplitMix(5)
         var text = ""
         for i in 0..<documents {
             var words: [String] = []
@@ -258,17 +253,4 @@ func filesEqual(_ a: String, _ b: String) -> Bool {
         return names.allSatisfy { filesEqual(a + "/" + $0, b + "/" + $0) }
     }
     return FileManager.default.contentsEqual(atPath: a, andPath: b)
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }

@@ -110,13 +110,8 @@ public struct ExperimentConfig: Codable, Sendable {
             let decoder = JSONDecoder()
             decoder.keyDecodingStrategy = .convertFromSnakeCase
             config = try decoder.decode(ExperimentConfig.self, from: json)
-        } catch let DecodingError.dataCorrupted(ctx) {
-            throw DesmError("not valid JSON: \(ctx.debugDescription)", path: path)
-        } catch let DecodingError.keyNotFound(key, _) {
-            throw DesmError("missing required key \"\(key.stringValue)\"", path: path)
-        } catch let DecodingError.typeMismatch(_, ctx) {
-            let at = ctx.codingPath.map(\.stringValue).joined(separator: ".")
-            throw DesmError("wrong type for \"\(at)\": \(ctx.debugDescription)", path: path)
+        } catch let error as DecodingError {
+            throw DesmError(describeDecodingError(error), path: path)
         } catch {
             throw DesmError("cannot read experiment config: \(error)", path: path)
         }

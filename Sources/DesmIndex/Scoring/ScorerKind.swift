@@ -4,6 +4,7 @@
 /// `MixtureScorer` — and `Reranking.swift` holds the telescoping setting that re-scores
 /// BM25's top K with any of them.
 import DesmText
+import DesmWord2Vec
 
 /// Which embedding spaces a DESM score compares: the query words' space, then the
 /// documents' centroid space. IN-OUT is the paper's main scorer.

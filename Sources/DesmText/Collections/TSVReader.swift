@@ -57,14 +57,3 @@ func trimSpaces(_ s: String) -> String {
     if a == u.startIndex && b == u.index(before: u.endIndex) { return s }
     return String(s[a...b])
 }
-
-/// `s` with every run of whitespace turned into one space, trimmed.
-func collapseWhitespace(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.utf8.count)
-    for part in s.split(whereSeparator: { $0.isWhitespace }) {
-        if !out.isEmpty { out += " " }
-        out += part
-    }
-    return out
-}
