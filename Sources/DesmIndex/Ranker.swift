@@ -269,6 +269,10 @@ public final class Ranker: @unchecked Sendable {
                 }
             }
             let model = try RelevanceModel.estimate(feedback: feedback, index: index, parameters: p, similarity: similarity)
+            guard !model.isEmpty else {
+                // Anserini would interpolate with an empty model: λ·q, the same ranking.
+                return (plain, notes + ["RM3 found no feedback term (2–20 characters of [a-z0-9], in at most 10 % of the documents) in the top \(p.documents) documents: the query is not expanded"])
+            }
             let terms = try RelevanceModel.interpolate(plain, with: model, originalQueryWeight: p.originalQueryWeight, index: index)
             return (terms, notes)
         case .topical(let p):

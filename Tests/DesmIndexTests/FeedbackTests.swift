@@ -81,6 +81,17 @@ final class FeedbackTests: XCTestCase {
         for (a, b) in zip(rm3.hits, plain.hits) { XCTAssertEqual(a.score, b.score / 2, accuracy: 1e-5) }
     }
 
+    func testRM3WithoutQualifyingFeedbackTermsLeavesTheQueryAndSaysSo() throws {
+        // 60 random documents over 25 words: every term is in more than 10 % of them.
+        let (index, dir) = try buildIndex(makeDocuments(count: 60), model: makeModel()); dirs.append(dir)
+        let ranker = try Ranker(index: index, model: nil)
+        let plain = try ranker.rank("apple banana", options: RankingOptions(scorer: .bm25), k: 10)
+        let r = try ranker.rank("apple banana", options: RankingOptions(scorer: .bm25, expansion: .rm3(RM3Parameters())), k: 10)
+        XCTAssertEqual(r.hits, plain.hits)
+        XCTAssertEqual(r.expandedQuery?.map(\.term), ["appl", "banana"])
+        XCTAssertTrue(r.notes.contains { $0.contains("RM3 found no feedback term") }, "\(r.notes)")
+    }
+
     func testFeedbackTermFilter() {
         XCTAssertTrue(RelevanceModel.isFeedbackTerm("zebra"))
         XCTAssertTrue(RelevanceModel.isFeedbackTerm("covid19"))
