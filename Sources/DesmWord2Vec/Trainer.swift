@@ -1,4 +1,5 @@
 import DesmText
+import Foundation
 import Glibc
 import Synchronization
 
@@ -414,5 +415,3 @@ func runThreads(_ n: Int, _ body: @escaping (Int) -> Void) {
     }
     for tid in ids { pthread_join(tid, nil) }
 }
-
-import Foundation
