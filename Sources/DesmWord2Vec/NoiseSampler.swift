@@ -37,4 +37,19 @@ final class NoiseSampler: @unchecked Sendable {
         let bucket = Int(truncatingIfNeeded: ((r >> 32) &* UInt64(count)) >> 32)
         return UInt32(truncatingIfNeeded: r) < threshold[bucket] ? bucket : Int(alias[bucket])
     }
+
+    /// The outputs of one negative-sampling step: `outputs[0]` the target, then `negatives`
+    /// draws, leaving out those that hit the target (as word2vec does). Returns how many it
+    /// wrote (1 + the draws kept); `outputs` needs room for 1 + `negatives`.
+    @inline(__always)
+    func drawOutputs(target: Int, negatives: Int, into outputs: UnsafeMutablePointer<Int32>,
+                     _ rng: inout XorShift64) -> Int {
+        outputs[0] = Int32(target)
+        var m = 1
+        for _ in 0..<negatives {
+            let d = draw(&rng)
+            if d != target { outputs[m] = Int32(d); m += 1 }
+        }
+        return m
+    }
 }

@@ -318,12 +318,7 @@ struct Worker {
                     if n == 0 { continue }
                     if sg {
                         if ns && batch {
-                            outputs[0] = Int32(word)
-                            var m = 1
-                            for _ in 0..<negative {
-                                let d = job.noise.draw(&rng)
-                                if d != word { outputs[m] = Int32(d); m += 1 }
-                            }
+                            let m = job.noise.drawOutputs(target: word, negatives: negative, into: outputs, &rng)
                             sink += touchRows(k.win, contexts, n, dim) + touchRows(k.wout, outputs, m, dim)
                             loss += k.skipGramBatch(contexts: contexts, count: n, outputs: outputs, count: m,
                                                     alpha: alpha, g: g, neu: neu, column: column)
@@ -334,12 +329,7 @@ struct Worker {
                                 let x = k.win + cw * dim
                                 neu.initialize(repeating: 0, count: dim)
                                 if ns {
-                                    outputs[0] = Int32(word)
-                                    var m = 1
-                                    for _ in 0..<negative {
-                                        let d = job.noise.draw(&rng)
-                                        if d != word { outputs[m] = Int32(d); m += 1 }
-                                    }
+                                    let m = job.noise.drawOutputs(target: word, negatives: negative, into: outputs, &rng)
                                     loss += k.negativeUpdates(x: x, outputs: outputs, count: m, alpha: alpha, neu: neu)
                                     decisions += Double(m)
                                 } else {
@@ -355,11 +345,7 @@ struct Worker {
                         // CBOW: the mean of the context rows predicts the word.
                         var m = 1
                         if ns {
-                            outputs[0] = Int32(word)
-                            for _ in 0..<negative {
-                                let d = job.noise.draw(&rng)
-                                if d != word { outputs[m] = Int32(d); m += 1 }
-                            }
+                            m = job.noise.drawOutputs(target: word, negatives: negative, into: outputs, &rng)
                             sink += touchRows(k.wout, outputs, m, dim)
                         }
                         sink += touchRows(k.win, contexts, n, dim)
