@@ -127,13 +127,7 @@ struct Worker {
         let bytes = job.bytes, keep = job.keep
         var len = 0
         while pos < end && len < maxSentenceLength {
-            var v: UInt32 = 0, shift: UInt32 = 0
-            while true {
-                let x = bytes[pos]; pos += 1
-                v |= UInt32(x & 0x7F) << shift
-                if x < 0x80 { break }
-                shift += 7
-            }
+            let v = TrainingCorpus.read(bytes, at: &pos)
             if v == 0 { break }
             let w = Int(v - 1)
             pending += 1
