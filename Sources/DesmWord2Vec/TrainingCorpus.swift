@@ -30,18 +30,25 @@ public final class TrainingCorpus: @unchecked Sendable {
         out.append(UInt8(v))
     }
 
+    /// Decodes the item at `pos` (what `append` wrote) and moves `pos` past it: `id + 1`
+    /// for a token, 0 for a sentence end.
+    @inline(__always)
+    static func read(_ bytes: UnsafePointer<UInt8>, at pos: inout Int) -> UInt32 {
+        var v: UInt32 = 0, shift: UInt32 = 0
+        while true {
+            let x = bytes[pos]; pos += 1
+            v |= UInt32(x & 0x7F) << shift
+            if x < 0x80 { return v }
+            shift += 7
+        }
+    }
+
     /// Decodes every item: `body(id)` for a token, `body(nil)` for a sentence end.
     public func forEach(_ body: (Int?) -> Void) {
         bytes.withUnsafeBufferPointer { b in
             var i = 0
             while i < b.count {
-                var v: UInt32 = 0, shift: UInt32 = 0
-                while true {
-                    let x = b[i]; i += 1
-                    v |= UInt32(x & 0x7F) << shift
-                    if x < 0x80 { break }
-                    shift += 7
-                }
+                let v = TrainingCorpus.read(b.baseAddress!, at: &i)
                 body(v == 0 ? nil : Int(v - 1))
             }
         }

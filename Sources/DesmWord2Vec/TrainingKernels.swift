@@ -1,3 +1,5 @@
+import Foundation
+
 /// One training step of each kind, on raw rows. All of them read the shared matrices
 /// without locks (Hogwild). `alpha` is the current learning rate; gradients are applied as
 /// word2vec does: g = (label − σ(f))·alpha, clipped outside the sigmoid table's range.
@@ -135,5 +137,3 @@ extension KernelState {
         return loss
     }
 }
-
-import Foundation

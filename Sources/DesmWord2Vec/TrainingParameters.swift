@@ -44,22 +44,39 @@ public struct TrainingParameters: Codable, Equatable, Sendable {
 
     public var startingAlpha: Double { alpha ?? (architecture == .sg ? 0.025 : 0.05) }
 
-    /// Checks the values; the error names the option.
-    public func validate() throws -> Void {
-        func bad(_ m: String) -> DesmError { DesmError(m) }
-        if dim < 1 || dim > 10_000 { throw bad("--dim must be between 1 and 10000 (got \(dim))") }
-        if window < 1 || window > 1000 { throw bad("--window must be between 1 and 1000 (got \(window))") }
+    /// Who supplied the parameters, so that an error names the field as they wrote it.
+    public enum Naming: Sendable {
+        /// Command-line flags: `--dim`, `--min-count`.
+        case cli
+        /// An experiment config's `training` object: `training.dim`, `training.min_count`.
+        case config
+    }
+
+    /// Checks the values; the error names the field in the words of `naming`.
+    public func validate(naming: Naming = .cli) throws -> Void {
+        func name(_ field: String) -> String {
+            switch naming {
+            case .cli: return "--" + field.split(separator: "_").joined(separator: "-")
+            case .config: return "training." + field
+            }
+        }
+        func bad(_ field: String, _ rule: String, _ got: Any) -> DesmError {
+            DesmError("\(name(field)) \(rule) (got \(got))")
+        }
+        let nsLoss = naming == .cli ? "with --loss ns" : "when training.loss is ns"
+        if dim < 1 || dim > 10_000 { throw bad("dim", "must be between 1 and 10000", dim) }
+        if window < 1 || window > 1000 { throw bad("window", "must be between 1 and 1000", window) }
         if loss == .ns && (negative < 1 || negative > 1000) {
-            throw bad("--negative must be between 1 and 1000 with --loss ns (got \(negative))")
+            throw bad("negative", "must be between 1 and 1000 \(nsLoss)", negative)
         }
         // Unused by hierarchical softmax, but it still sizes per-thread buffers.
-        if negative < 0 || negative > 1000 { throw bad("--negative must be between 0 and 1000 (got \(negative))") }
-        if !(sample >= 0 && sample < 1) { throw bad("--sample must be in [0, 1) (got \(sample))") }
-        if minCount < 1 { throw bad("--min-count must be at least 1 (got \(minCount))") }
-        if epochs < 1 { throw bad("--epochs must be at least 1 (got \(epochs))") }
-        if !(startingAlpha > 0 && startingAlpha < 10) { throw bad("--alpha must be in (0, 10) (got \(startingAlpha))") }
-        if threads < 1 || threads > 512 { throw bad("--threads must be between 1 and 512 (got \(threads))") }
-        if maxSentenceLength < 1 { throw bad("the maximum sentence length must be positive") }
+        if negative < 0 || negative > 1000 { throw bad("negative", "must be between 0 and 1000", negative) }
+        if !(sample >= 0 && sample < 1) { throw bad("sample", "must be in [0, 1)", sample) }
+        if minCount < 1 { throw bad("min_count", "must be at least 1", minCount) }
+        if epochs < 1 { throw bad("epochs", "must be at least 1", epochs) }
+        if !(startingAlpha > 0 && startingAlpha < 10) { throw bad("alpha", "must be in (0, 10)", startingAlpha) }
+        if threads < 1 || threads > 512 { throw bad("threads", "must be between 1 and 512", threads) }
+        if maxSentenceLength < 1 { throw DesmError("the maximum sentence length must be positive") }
     }
 }
 

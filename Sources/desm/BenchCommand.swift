@@ -34,20 +34,8 @@ struct BenchTrainCommand: ParsableCommand {
     var corpus: String
     @Option(name: .long, parsing: .upToNextOption, help: "Architectures to time (sg, cbow).")
     var arch: [TrainingParameters.Architecture] = [.sg, .cbow]
-    @Option(name: .long, help: "Threads for every tool.")
-    var threads = 2
-    @Option(name: .long, help: "Epochs.")
-    var epochs = 1
-    @Option(name: .long, help: "Vector dimension.")
-    var dim = 100
-    @Option(name: .long, help: "Window.")
-    var window = 5
-    @Option(name: .long, help: "Negative samples.")
-    var negative = 5
-    @Option(name: .long, help: "Subsampling threshold.")
-    var sample = 1e-4
-    @Option(name: .customLong("min-count"), help: "Minimum count.")
-    var minCount = 5
+    @OptionGroup
+    var training: TrainingOptions<BenchTrainingDefaults>
     @Option(name: .long, parsing: .upToNextOption, help: "Tools to run: desm, c, gensim.")
     var tools: [String] = ["desm", "c", "gensim"]
     @Option(name: .customLong("c-word2vec"), help: "The C word2vec binary (default: `word2vec` beside python3, e.g. from pip's word2vec package, or on PATH).")
@@ -62,11 +50,11 @@ struct BenchTrainCommand: ParsableCommand {
         let builder = CorpusBuilder()
         try builder.addCorpus(path: corpus, analyzer: Analyzer(.embedding),
                               progress: ProgressReporter(label: "reading", unit: "bytes", quiet: quiet))
-        let (vocab, data) = try builder.finish(minCount: Int64(minCount), source: corpus)
+        let (vocab, data) = try builder.finish(minCount: Int64(training.minCount), source: corpus)
         print(String(format: "corpus: %@: %d words in vocabulary, %d sentences, vocabulary %d (read in %.1f s)",
                      corpus, data.tokenCount, data.sentenceCount, vocab.count, monotonicSeconds() - t0))
-        print("settings: threads \(threads), epochs \(epochs), dim \(dim), window \(window), negative \(negative), sample \(sample), min-count \(minCount)")
-        let words = Double(data.tokenCount * epochs)
+        print("settings: threads \(training.threads), epochs \(training.epochs), dim \(training.dim), window \(training.window), negative \(training.negative), sample \(training.sample), min-count \(training.minCount)")
+        let words = Double(data.tokenCount * training.epochs)
         let work = try makeWorkDirectory()
         defer { removeTree(work) }
         let vocabFile = work + "/vocab.txt"
@@ -87,7 +75,7 @@ struct BenchTrainCommand: ParsableCommand {
                 let ratio = rates["desm"].map { String(format: "%.2f×", $0 / r) } ?? ""
                 let cpuRatio = cpuRates["desm"].map { String(format: "%.2f×", $0 / c) } ?? ""
                 print(String(format: "| %@ | %@ | %.1f | %.0f | %.0f | %@ | %.1f | %.0f | %@ |", a.rawValue, tool, t.wall, r,
-                             r / Double(threads), ratio, t.cpu, c, cpuRatio))
+                             r / Double(training.threads), ratio, t.cpu, c, cpuRatio))
                 fflush(stdout)
             }
             for tool in tools {
@@ -101,11 +89,13 @@ struct BenchTrainCommand: ParsableCommand {
         }
     }
 
+    func validate() throws {
+        // The C tool and gensim are run with -hs 0 / hs=0: compare like with like.
+        if training.loss != .ns { throw ValidationError("desm bench train times negative sampling only (--loss ns)") }
+    }
+
     func parameters(_ a: TrainingParameters.Architecture) -> TrainingParameters {
-        var p = TrainingParameters()
-        p.architecture = a; p.loss = .ns; p.dim = dim; p.window = window; p.negative = negative
-        p.sample = sample; p.minCount = minCount; p.epochs = epochs; p.threads = threads
-        return p
+        training.parameters(architecture: a)
     }
 
     /// Wall-clock and CPU seconds (user + system, all threads) of a training phase. CPU time
@@ -143,9 +133,9 @@ struct BenchTrainCommand: ParsableCommand {
         guard let exe = findC() else { printError("note: C word2vec not found (pip install word2vec, or --c-word2vec)"); return nil }
         let p = parameters(a)
         let args = ["-train", corpus, "-read-vocab", vocabFile, "-output", "/dev/null", "-binary", "1",
-                    "-cbow", a == .cbow ? "1" : "0", "-size", "\(dim)", "-window", "\(window)",
-                    "-negative", "\(negative)", "-hs", "0", "-sample", "\(sample)", "-threads", "\(threads)",
-                    "-iter", "\(epochs)", "-min-count", "\(minCount)", "-alpha", "\(p.startingAlpha)"]
+                    "-cbow", a == .cbow ? "1" : "0", "-size", "\(p.dim)", "-window", "\(p.window)",
+                    "-negative", "\(p.negative)", "-hs", "0", "-sample", "\(p.sample)", "-threads", "\(p.threads)",
+                    "-iter", "\(p.epochs)", "-min-count", "\(p.minCount)", "-alpha", "\(p.startingAlpha)"]
         let t = monotonicSeconds(), c0 = BenchTrainCommand.cpuSeconds(RUSAGE_CHILDREN.rawValue)
         let r = try capture(exe, args)
         let secs = monotonicSeconds() - t
@@ -162,11 +152,11 @@ struct BenchTrainCommand: ParsableCommand {
         except ImportError:
             print("missing"); sys.exit(0)
         f = sys.argv[1]
-        m = Word2Vec(sg=int(sys.argv[2]), vector_size=\(dim), window=\(window), negative=\(negative), hs=0,
-                     sample=\(sample), min_count=\(minCount), workers=\(threads), epochs=\(epochs), alpha=\(p.startingAlpha))
+        m = Word2Vec(sg=int(sys.argv[2]), vector_size=\(p.dim), window=\(p.window), negative=\(p.negative), hs=0,
+                     sample=\(p.sample), min_count=\(p.minCount), workers=\(p.threads), epochs=\(p.epochs), alpha=\(p.startingAlpha))
         m.build_vocab(corpus_file=f)
         t, c = time.time(), time.process_time()
-        m.train(corpus_file=f, total_words=m.corpus_total_words, epochs=\(epochs))
+        m.train(corpus_file=f, total_words=m.corpus_total_words, epochs=\(p.epochs))
         print(time.time() - t, time.process_time() - c)
         """
         let r = try capture(python, ["-c", script, corpus, a == .sg ? "1" : "0"])
@@ -211,5 +201,17 @@ struct BenchTrainCommand: ParsableCommand {
         proc.waitUntilExit()
         let text = String(decoding: outData, as: UTF8.self)
         return Captured(status: proc.terminationStatus, out: text, err: text)
+    }
+}
+
+/// `desm bench train`'s defaults differ from `desm train`'s so that a timing run is quick and
+/// like-for-like with the peers: 2 threads, 1 epoch, subsampling 1e-4 (the rest as `train`).
+enum BenchTrainingDefaults: TrainingOptionDefaults {
+    static var parameters: TrainingParameters {
+        var p = TrainingParameters()
+        p.threads = 2
+        p.epochs = 1
+        p.sample = 1e-4
+        return p
     }
 }

@@ -39,29 +39,8 @@ struct TrainCommand: ParsableCommand {
     var out: String
     @Option(name: .long, help: "sg (skip-gram) or cbow.")
     var arch: TrainingParameters.Architecture = .cbow
-    @Option(name: .long, help: "ns (negative sampling; keeps W_OUT) or hs (hierarchical softmax).")
-    var loss: TrainingParameters.Loss = .ns
-    @Option(name: .long, help: "Vector dimension.")
-    var dim = 100
-    @Option(name: .long, help: "Maximum context window on each side (shrunk at random per word).")
-    var window = 5
-    @Option(name: .long, help: "Noise words per target with --loss ns.")
-    var negative = 5
-    @Option(name: .long, help: "Subsampling threshold for frequent words (0 = off).")
-    var sample = 1e-3
-    @Option(name: .customLong("min-count"), help: "Drop words occurring fewer times.")
-    var minCount = 5
-    @Option(name: .long, help: "Passes over the corpus.")
-    var epochs = 5
-    @Option(name: .long, help: "Starting learning rate (default 0.025 for sg, 0.05 for cbow).")
-    var alpha: Double?
-    @Option(name: .long, help: "Training threads.")
-    var threads = 1
-    @Option(name: .long, help: "Random seed (initial vectors, window sizes, negatives, subsampling).")
-    var seed: UInt64 = 1
-    @Flag(name: .customLong("no-shared-negatives"),
-          help: "Skip-gram + ns: draw fresh negatives per (word, context) pair like the C tool, instead of sharing them across the window (HogBatch; faster).")
-    var noSharedNegatives = false
+    @OptionGroup
+    var training: TrainingOptions<StandardTrainingDefaults>
     @Option(name: .customLong("init-in"), help: "Start from pretrained IN vectors (word2vec text/binary or DESM tab, .gz ok) for the words they share.")
     var initIn: String?
     @Option(name: .customLong("init-out"), help: "Start from pretrained OUT vectors (with --init-in).")
@@ -80,19 +59,16 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        var p = TrainingParameters()
-        p.architecture = arch; p.loss = loss; p.dim = dim; p.window = window; p.negative = negative
-        p.sample = sample; p.minCount = minCount; p.epochs = epochs; p.alpha = alpha; p.threads = threads
-        p.seed = seed; p.sharedNegatives = !noSharedNegatives
+        var p = training.parameters(architecture: arch)
         var base: EmbeddingModel?
         if let resume {
             let m = try EmbeddingModel.load(path: resume)
             base = m
-            if dim != m.dim {
-                printError("note: --dim \(dim) ignored: \(resume) has dimension \(m.dim)")
+            if p.dim != m.dim {
+                printError("note: --dim \(p.dim) ignored: \(resume) has dimension \(m.dim)")
                 p.dim = m.dim
             }
-            if let old = m.parameters, old.loss == .hs, loss == .hs {
+            if let old = m.parameters, old.loss == .hs, p.loss == .hs {
                 printError("note: syn1 (hierarchical softmax) restarts from zero: the Huffman tree changes with the vocabulary")
             }
             if m.analyzer != .standard { printError("note: using the analyzer settings stored in \(resume)") }
@@ -119,6 +95,3 @@ struct TrainCommand: ParsableCommand {
                           report.words, report.seconds, rate, rate / Double(report.threads), report.threads, out))
     }
 }
-
-extension TrainingParameters.Architecture: ExpressibleByArgument {}
-extension TrainingParameters.Loss: ExpressibleByArgument {}

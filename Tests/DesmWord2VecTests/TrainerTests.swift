@@ -198,6 +198,12 @@ final class TrainerTests: TempDirTestCase {
         assertDesmError(try buildCorpus(rare, minCount: 5), contains: "rare.txt", "min-count", "2 times")
         var p = smallParameters(.sg, .ns)
         p.dim = 0
-        assertDesmError(try p.validate(), contains: "--dim")
+        assertDesmError(try p.validate(), contains: "--dim must be between 1 and 10000 (got 0)")
+        // An experiment config's parameters are named as the config writes them.
+        assertDesmError(try p.validate(naming: .config), contains: "training.dim must be between 1 and 10000 (got 0)")
+        p.dim = 50
+        p.minCount = 0
+        assertDesmError(try p.validate(), contains: "--min-count must be at least 1 (got 0)")
+        assertDesmError(try p.validate(naming: .config), contains: "training.min_count must be at least 1 (got 0)")
     }
 }

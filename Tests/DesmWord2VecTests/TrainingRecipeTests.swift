@@ -49,7 +49,7 @@ final class TrainingRecipeTests: TempDirTestCase {
     func testNegativeIsCheckedForHierarchicalSoftmaxToo() {
         var p = smallParameters(.sg, .hs)
         p.negative = -2
-        XCTAssertThrowsError(try p.validate()) { XCTAssertTrue("\($0)".contains("--negative"), "\($0)") }
+        XCTAssertThrowsError(try p.validate()) { XCTAssertTrue("\($0)".contains("--negative must be between 0 and 1000 (got -2)"), "\($0)") }
         p.negative = 0
         XCTAssertNoThrow(try p.validate())
     }

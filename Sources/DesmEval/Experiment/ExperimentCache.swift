@@ -41,32 +41,11 @@ extension ExperimentRunner {
                                   trainingWords: report.words, trainingSeconds: report.seconds))
     }
 
+    /// The config's training parameters (`TrainingSpec.parameters`); errors name the config.
     func trainingParameters(_ spec: ExperimentConfig.TrainingSpec) throws -> TrainingParameters {
-        var p = TrainingParameters()
-        if let a = spec.arch {
-            guard let x = TrainingParameters.Architecture(rawValue: a) else { throw DesmError("training.arch must be sg or cbow", path: configPath) }
-            p.architecture = x
+        do { return try spec.parameters() } catch let e as DesmError {
+            throw DesmError(e.message, path: configPath)
         }
-        if let l = spec.loss {
-            guard let x = TrainingParameters.Loss(rawValue: l) else { throw DesmError("training.loss must be ns or hs", path: configPath) }
-            p.loss = x
-        }
-        guard p.loss == .ns else {
-            throw DesmError("DESM needs W_OUT, which only negative sampling trains: set training.loss to ns", path: configPath)
-        }
-        if let x = spec.dim { p.dim = x }
-        if let x = spec.window { p.window = x }
-        if let x = spec.negative { p.negative = x }
-        if let x = spec.sample { p.sample = x }
-        if let x = spec.minCount { p.minCount = x }
-        if let x = spec.epochs { p.epochs = x }
-        p.alpha = spec.alpha
-        p.threads = spec.threads ?? 2
-        if let x = spec.seed { p.seed = x }
-        do { try p.validate() } catch let e as DesmError {
-            throw DesmError("training: \(e.message)", path: configPath)
-        }
-        return p
     }
 
     /// A short hash of everything that determines the model: parameters, analyzer settings

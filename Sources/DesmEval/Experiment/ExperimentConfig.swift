@@ -63,23 +63,6 @@ public struct ExperimentConfig: Codable, Sendable {
         public var qrels: String
     }
 
-    public struct TrainingSpec: Codable, Sendable, Hashable {
-        /// Training inputs: "collection" for the collection itself, or paths of plain/gzip
-        /// corpora (one sentence per line), e.g. text8. All are read in order, each epoch.
-        public var corpora: [String]
-        public var arch: String?
-        public var loss: String?
-        public var dim: Int?
-        public var window: Int?
-        public var negative: Int?
-        public var sample: Double?
-        public var minCount: Int?
-        public var epochs: Int?
-        public var alpha: Double?
-        public var threads: Int?
-        public var seed: UInt64?
-    }
-
     public static let defaultSystems = [
         "bm25", "bm25+rm3", "in-in", "in-out", "rerank:in-in", "rerank:in-out", "mixture:in-in", "mixture:in-out",
     ]
