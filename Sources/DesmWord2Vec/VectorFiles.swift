@@ -1,4 +1,3 @@
-import CZlib
 import DesmText
 
 /// Words with one vector each, as read from an interchange file.
@@ -296,8 +295,13 @@ public func writeVectors(path: String, words: [String], matrix: FloatMatrix, for
     for w in words where w.isEmpty || w.utf8.contains(where: { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) {
         throw DesmError("the word \"\(w)\" cannot be written in word2vec format (empty or contains whitespace)", path: path)
     }
-    let file = try AtomicFileWriter(path: path)
-    let sink: VectorSink = gzip ? try GzipSink(file) : PlainSink(file)
+    // Plain files through AtomicFileWriter, gzip through DesmText's GzipWriter (level 6, also
+    // atomic): either way nothing appears at `path` until the last byte is written.
+    let plain = gzip ? nil : try AtomicFileWriter(path: path)
+    let zipped = gzip ? try GzipWriter(path: path) : nil
+    func write(_ bytes: [UInt8]) throws {
+        if let zipped { try zipped.write(bytes) } else { try plain!.write(bytes) }
+    }
     let dim = matrix.cols
     var chunk = [UInt8](); chunk.reserveCapacity(1 << 17)
     if format != .tab { chunk.append(contentsOf: "\(words.count) \(dim)\n".utf8) }
@@ -313,73 +317,15 @@ public func writeVectors(path: String, words: [String], matrix: FloatMatrix, for
             for x in row { chunk.append(sep); chunk.append(contentsOf: x.description.utf8) }
         }
         chunk.append(0x0A)
-        if chunk.count >= 1 << 16 { try sink.write(chunk); chunk.removeAll(keepingCapacity: true) }
+        if chunk.count >= 1 << 16 { try write(chunk); chunk.removeAll(keepingCapacity: true) }
         if i & 0x3FF == 0 {
             progress.update(done: Double(i), total: Double(words.count))
             try Interrupt.check("export")
         }
     }
-    try sink.write(chunk)
-    try sink.finish()
-    try file.commit()
+    try write(chunk)
+    if let zipped { try zipped.commit() } else { try plain!.commit() }
     progress.finish()
-}
-
-protocol VectorSink { func write(_ bytes: [UInt8]) throws; func finish() throws }
-
-private final class PlainSink: VectorSink {
-    let file: AtomicFileWriter
-    init(_ f: AtomicFileWriter) { file = f }
-    func write(_ bytes: [UInt8]) throws { try file.write(bytes) }
-    func finish() throws {}
-}
-
-/// gzip (deflate, level 6) onto an atomic file.
-private final class GzipSink: VectorSink {
-    let file: AtomicFileWriter
-    var stream = z_stream()
-    var out = [UInt8](repeating: 0, count: 1 << 16)
-    var open = false
-
-    init(_ f: AtomicFileWriter) throws {
-        file = f
-        let rc = deflateInit2_(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        guard rc == Z_OK else { throw DesmError("cannot initialise zlib (code \(rc))", path: f.path) }
-        open = true
-    }
-
-    deinit { if open { deflateEnd(&stream) } }
-
-    private func pump(_ flush: Int32) throws {
-        repeat {
-            let produced = try out.withUnsafeMutableBufferPointer { o -> Int in
-                stream.next_out = o.baseAddress
-                stream.avail_out = UInt32(o.count)
-                let rc = deflate(&stream, flush)
-                guard rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR else {
-                    throw DesmError("gzip compression failed (code \(rc))", path: file.path)
-                }
-                return o.count - Int(stream.avail_out)
-            }
-            if produced > 0 { try out.withUnsafeBytes { try file.write(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) } }
-        } while stream.avail_out == 0
-    }
-
-    func write(_ bytes: [UInt8]) throws {
-        guard !bytes.isEmpty else { return }
-        try bytes.withUnsafeBufferPointer { b in
-            stream.next_in = UnsafeMutablePointer(mutating: b.baseAddress)
-            stream.avail_in = UInt32(b.count)
-            try pump(Z_NO_FLUSH)
-            stream.next_in = nil
-        }
-    }
-
-    func finish() throws {
-        try pump(Z_FINISH)
-        deflateEnd(&stream)
-        open = false
-    }
 }
 
 extension EmbeddingModel {
