@@ -1,3 +1,4 @@
+import DesmText
 import Glibc
 
 /// The result of a two-sided paired test.
@@ -59,19 +60,8 @@ public func pairedRandomizationTest(_ a: [Double], _ b: [Double], permutations: 
                             p: Double(atLeast + 1) / Double(permutations + 1))
 }
 
-/// The SplitMix64 generator (Steele, Lea, Flood 2014): small, fast and seedable, for the
-/// randomization test and reproducible synthetic data.
-public struct PermutationRNG: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The randomization test's generator: DesmText's SplitMix64 (seeded, reproducible).
+public typealias PermutationRNG = SplitMix64
 
 /// The regularized incomplete beta function I_x(a, b), by Lentz's continued fraction
 /// (Numerical Recipes §6.4), accurate to about 1e-14 for the t distribution's use.

@@ -68,7 +68,7 @@ struct BenchFixtureCommand: ParsableCommand {
             ids[w] = id; words.append(w); counts.append(1); corpus.append(id)
         }
         guard corpus.count > 200 else { throw DesmError("corpus too small (\(corpus.count) words)", path: text8) }
-        var rng = BenchRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
 
         // Collection.
         let cw = try AtomicFileWriter(path: out + "/collection.jsonl")
@@ -108,23 +108,5 @@ struct BenchFixtureCommand: ParsableCommand {
         print("collection\t\(out)/collection.jsonl\t\(documents) documents")
         print("queries\t\(out)/queries.tsv\t\(queries) queries")
         print("model\t\(out)/random.model\t\(kept.count) words × \(dim)")
-    }
-}
-
-/// SplitMix64: small, seeded, reproducible.
-struct BenchRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-    mutating func gaussian() -> Double {
-        let u = max(Double(next() >> 11) / Double(1 << 53), 1e-300), v = Double(next() >> 11) / Double(1 << 53)
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
     }
 }

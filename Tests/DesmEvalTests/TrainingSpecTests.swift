@@ -1,4 +1,5 @@
 @testable import DesmEval
+import DesmTestSupport
 import DesmWord2Vec
 import Foundation
 import XCTest
