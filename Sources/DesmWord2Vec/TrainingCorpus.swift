@@ -20,35 +20,12 @@ public final class TrainingCorpus: @unchecked Sendable {
         self.sentenceCount = sentenceCount
     }
 
-    @inline(__always)
-    static func append(_ value: UInt32, to out: inout [UInt8]) {
-        var v = value
-        while v >= 0x80 {
-            out.append(UInt8(v & 0x7F) | 0x80)
-            v >>= 7
-        }
-        out.append(UInt8(v))
-    }
-
-    /// Decodes the item at `pos` (what `append` wrote) and moves `pos` past it: `id + 1`
-    /// for a token, 0 for a sentence end.
-    @inline(__always)
-    static func read(_ bytes: UnsafePointer<UInt8>, at pos: inout Int) -> UInt32 {
-        var v: UInt32 = 0, shift: UInt32 = 0
-        while true {
-            let x = bytes[pos]; pos += 1
-            v |= UInt32(x & 0x7F) << shift
-            if x < 0x80 { return v }
-            shift += 7
-        }
-    }
-
     /// Decodes every item: `body(id)` for a token, `body(nil)` for a sentence end.
     public func forEach(_ body: (Int?) -> Void) {
         bytes.withUnsafeBufferPointer { b in
             var i = 0
             while i < b.count {
-                let v = TrainingCorpus.read(b.baseAddress!, at: &i)
+                let v = readVarint(b.baseAddress!, at: &i)
                 body(v == 0 ? nil : Int(v - 1))
             }
         }
@@ -81,14 +58,16 @@ public final class CorpusBuilder {
     private var current: [UInt8] = []
     private static let chunkSize = 1 << 20
 
+    /// Appends one item (`id + 1`, or 0 for a sentence end) as a varint; chunks hold whole
+    /// varints (a new chunk starts once the current one has reached `chunkSize`).
     @inline(__always)
-    private func put(_ b: UInt8) {
-        if current.count == CorpusBuilder.chunkSize {
+    private func put(_ value: UInt32) {
+        if current.count >= CorpusBuilder.chunkSize {
             chunks.append(current)
             current = []
-            current.reserveCapacity(CorpusBuilder.chunkSize)
+            current.reserveCapacity(CorpusBuilder.chunkSize + 5)
         }
-        current.append(b)
+        appendVarint(&current, value)
     }
     private var tokensOnLine = 0
     public private(set) var tokens = 0
@@ -110,9 +89,7 @@ public final class CorpusBuilder {
             rawWords.append(token)
             rawCounts.append(1)
         }
-        var v = id + 1
-        while v >= 0x80 { put(UInt8(v & 0x7F) | 0x80); v >>= 7 }
-        put(UInt8(v))
+        put(id + 1)
         tokens += 1
         tokensOnLine += 1
         if tokensOnLine >= maxSentenceLength { endSentence() }
@@ -196,26 +173,25 @@ public final class CorpusBuilder {
         }
         // Re-encode the stream with the final ids, dropping out-of-vocabulary tokens, into
         // one buffer of exactly the final size; each temporary chunk is freed once read.
-        func varintLength(_ x: Int) -> Int { x < 1 << 7 ? 1 : x < 1 << 14 ? 2 : x < 1 << 21 ? 3 : x < 1 << 28 ? 4 : 5 }
         var exact = sentenceEnds
-        for i in 0..<rawWords.count where map[i] >= 0 { exact += Int(rawCounts[i]) * varintLength(Int(map[i]) + 1) }
+        for i in 0..<rawWords.count where map[i] >= 0 { exact += Int(rawCounts[i]) * varintSize(UInt32(map[i]) + 1) }
         chunks.append(current)
         current = []
         lookup = [:]
         var out = [UInt8](); out.reserveCapacity(exact)
         var kept = 0, sentences = 0, onLine = 0
-        var v: UInt32 = 0, shift: UInt32 = 0
         for c in 0..<chunks.count {
-            for x in chunks[c] {
-                v |= UInt32(x & 0x7F) << shift
-                if x >= 0x80 { shift += 7; continue }
-                if v == 0 {
-                    if onLine > 0 { out.append(0); sentences += 1; onLine = 0 }
-                } else {
-                    let nid = map[Int(v - 1)]
-                    if nid >= 0 { TrainingCorpus.append(UInt32(nid) + 1, to: &out); kept += 1; onLine += 1 }
+            chunks[c].withUnsafeBufferPointer { chunk in
+                var p = 0
+                while p < chunk.count {
+                    let v = readVarint(chunk.baseAddress!, at: &p)
+                    if v == 0 {
+                        if onLine > 0 { out.append(0); sentences += 1; onLine = 0 }
+                    } else {
+                        let nid = map[Int(v - 1)]
+                        if nid >= 0 { appendVarint(&out, UInt32(nid) + 1); kept += 1; onLine += 1 }
+                    }
                 }
-                v = 0; shift = 0
             }
             chunks[c] = []
         }

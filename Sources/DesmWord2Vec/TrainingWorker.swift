@@ -127,7 +127,7 @@ struct Worker {
         let bytes = job.bytes, keep = job.keep
         var len = 0
         while pos < end && len < maxSentenceLength {
-            let v = TrainingCorpus.read(bytes, at: &pos)
+            let v = readVarint(bytes, at: &pos)
             if v == 0 { break }
             let w = Int(v - 1)
             pending += 1
