@@ -68,6 +68,13 @@ public final class Ranker: @unchecked Sendable {
         desm = model.map { DesmScorer(index: index, model: $0) }
     }
 
+    /// The run tag for `options` on this index: `options.tag`, plus `-centred` when DESM
+    /// scores come from a mean-centred index (`desm index --center`), which changes them — two
+    /// runs that differ only in that no longer share a tag.
+    public func tag(for options: RankingOptions) -> String {
+        options.tag + (options.scorer.usesDesm && index.manifest.center == true ? "-centred" : "")
+    }
+
     // MARK: Queries
 
     /// The query's DESM words and BM25 terms, without the words of `stoplist`.

@@ -56,7 +56,7 @@ struct RunCommand: ParsableCommand {
         let ranker = try ranking.openRanker(index: index)
         let topicList = try loadTopics(path: topics)
         let queries = try topicList.map { try $0.text(fields: field) }
-        let writer = try RunWriter(path: out, tag: tag ?? options.tag)
+        let writer = try RunWriter(path: out, tag: tag ?? ranker.tag(for: options))
         let stats = try writeRun(ranker: ranker, topicIDs: topicList.map(\.id), queries: queries,
                                  options: options, depth: depth, to: writer)
         try writer.commit()

@@ -92,7 +92,7 @@ struct SearchCommand: ParsableCommand {
             hits.append(hit)
         }
         if json {
-            let r = JSONResult(query: query, tag: options.tag, skippedWords: result.query.skippedWords,
+            let r = JSONResult(query: query, tag: ranker.tag(for: options), skippedWords: result.query.skippedWords,
                                stoplistWords: result.query.droppedWords,
                                unknownTerms: result.query.unknownTerms, notes: result.notes,
                                expandedQuery: result.expandedQuery?.map { JSONWeightedTerm(term: $0.term, weight: $0.weight, inIndex: $0.id != nil) },
@@ -103,8 +103,8 @@ struct SearchCommand: ParsableCommand {
             return
         }
         for note in result.notes { printError("note: \(note)") }
-        if hits.isEmpty { print("no documents (\(options.tag))"); return }
-        print("# \(options.tag)")
+        if hits.isEmpty { print("no documents (\(ranker.tag(for: options)))"); return }
+        print("# \(ranker.tag(for: options))")
         if let expanded = result.expandedQuery {
             print("# expanded query: " + expanded.map { $0.term + String(format: " %.4f", $0.weight) }.joined(separator: ", "))
         }

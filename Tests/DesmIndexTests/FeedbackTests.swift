@@ -176,6 +176,23 @@ final class FeedbackTests: XCTestCase {
         XCTAssertTrue(moved.tag.hasSuffix("-vfb-d1-w1"), moved.tag)
     }
 
+    func testRunTagsSayWhenDESMScoresComeFromACentredIndex() throws {
+        let model = makeModel()
+        let docs = makeDocuments(count: 30)
+        let (plainIndex, dir) = try buildIndex(docs, model: model); dirs.append(dir)
+        var options = IndexBuildOptions(threads: 2, batchSize: 7)
+        options.center = true
+        let centredPath = dir + "/centred"
+        try IndexBuilder(model: model, options: options).build(documents: docs, to: centredPath)
+        let centred = try Ranker(index: try DocumentIndex(path: centredPath), model: model)
+        let plain = try Ranker(index: plainIndex, model: model)
+        let inOut = RankingOptions(scorer: .desm(.inOut)), bm25 = RankingOptions(scorer: .bm25)
+        XCTAssertEqual(centred.tag(for: inOut), "desm-in-out-centred")
+        XCTAssertEqual(plain.tag(for: inOut), "desm-in-out")
+        XCTAssertEqual(centred.tag(for: bm25), bm25.tag, "BM25 is the same on both")
+        XCTAssertTrue(centred.tag(for: RankingOptions(scorer: .mixture(.inIn), alpha: 0.4)).hasSuffix("-centred"))
+    }
+
     func testOptionProblemsAreNamed() {
         XCTAssertNotNil(RankingOptions(scorer: .desm(.inOut), expansion: .rm3(RM3Parameters())).problem, "RM3 without a lexical ranking")
         XCTAssertNil(RankingOptions(scorer: .desm(.inOut), rerank: 100, expansion: .rm3(RM3Parameters())).problem)

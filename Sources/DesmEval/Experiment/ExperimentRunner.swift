@@ -231,16 +231,16 @@ public final class ExperimentRunner {
             var ranked: (topics: [TopicHits], statistics: RunStatistics)
             var tag: String
             if grid.isEmpty {
-                say("ranking: \(system.name) (\(base.tag))")
+                say("ranking: \(system.name) (\(ranker.tag(for: base)))")
                 ranked = try rankRun(ranker: ranker, topicIDs: test.ids, queries: test.queries, options: base, depth: depth)
-                tag = base.tag
+                tag = ranker.tag(for: base)
             } else if let tuning {
                 let outcome = try tune(system, base: base, grid: grid, on: tuning, ranker: ranker, depth: depth)
                 tunings[system.name] = outcome
                 let chosen = System.apply(grid.parameters(outcome.chosen!), to: base)
-                say("ranking: \(system.name) (\(chosen.tag))")
+                say("ranking: \(system.name) (\(ranker.tag(for: chosen)))")
                 ranked = try rankRun(ranker: ranker, topicIDs: test.ids, queries: test.queries, options: chosen, depth: depth)
-                tag = chosen.tag
+                tag = ranker.tag(for: chosen)
             } else {
                 let outcome = try crossValidate(system, base: base, grid: grid, test: test, ranker: ranker, depth: depth)
                 tunings[system.name] = outcome
@@ -339,7 +339,7 @@ public final class ExperimentRunner {
         let position = Dictionary(test.ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         for choice in outcome.folds {
             let o = System.apply(outcome.grid.parameters(choice.point), to: base)
-            if !foldTags.contains(o.tag) { foldTags.append(o.tag) }
+            if !foldTags.contains(ranker.tag(for: o)) { foldTags.append(ranker.tag(for: o)) }
             let ids = choice.topics.sorted { position[$0]! < position[$1]! }
             let ranked = try rankRun(ranker: ranker, topicIDs: ids, queries: ids.map { test.queries[position[$0]!] },
                                      options: o, depth: depth)
