@@ -213,9 +213,12 @@ public final class Ranker: @unchecked Sendable {
         notes += expansionNotes
         let expanded = options.expansion != nil ? lexical : nil
         let hasTerms = lexical.contains { $0.id != nil }
-        if let f = options.vectorFeedback, let v = options.scorer.variant, let current = qvec, hasTerms {
-            let top = try bm25.evaluate(lexical, params: options.bm25, scratch: scratch).topK(f.documents)
-            qvec = desm!.movedTowards(current, documents: top.map(\.doc), space: v.querySpace, weight: f.weight)
+        // Vector feedback moves Q̄ towards the lexical ranking's top documents; each branch
+        // below hands it the lexical ranking it evaluates anyway (BM25 runs once).
+        let feedback = hasTerms ? options.vectorFeedback : nil
+        func moveQueryVector(towards top: [ScoredDocument]) {
+            guard let f = feedback, let v = options.scorer.variant, let current = qvec else { return }
+            qvec = desm!.movedTowards(current, documents: top.prefix(f.documents).map(\.doc), space: v.querySpace, weight: f.weight)
         }
 
         if let depth = options.rerank {
@@ -223,13 +226,16 @@ public final class Ranker: @unchecked Sendable {
                 notes.append("no query term is in the index: BM25 finds no candidates to re-rank (empty result)")
                 return Ranking(query: q, hits: [], notes: notes)
             }
-            let candidates = try bm25.evaluate(lexical, params: options.bm25, scratch: scratch).topK(depth)
+            let ranked = try bm25.evaluate(lexical, params: options.bm25, scratch: scratch).topK(max(depth, feedback?.documents ?? 0))
+            moveQueryVector(towards: ranked)
+            let candidates = Array(ranked.prefix(depth))
             let hits = rerank(candidates, scorer: options.scorer, queryVector: qvec, options: options, k: k)
             return Ranking(query: q, hits: hits, notes: notes, expandedQuery: expanded)
         }
 
         switch options.scorer {
         case .desm(let v):
+            if let f = feedback { moveQueryVector(towards: try bm25.evaluate(lexical, params: options.bm25, scratch: scratch).topK(f.documents)) }
             let heap = desm!.topK([qvec!], space: v.documentSpace, k: k, threads: threads ?? self.threads)[0]
             return Ranking(query: q, hits: heap.sorted(), notes: notes)
         case .bm25:
@@ -242,9 +248,14 @@ public final class Ranker: @unchecked Sendable {
         case .mixture(let v):
             // Dense over the whole collection: DESM for every document, BM25 (0 where no
             // term matches), each normalised over all documents, then mixed.
-            var d = qvec.map { desm!.allScores($0, space: v.documentSpace) } ?? [Float](repeating: 0, count: index.count)
             if hasTerms { _ = try bm25.evaluate(lexical, params: options.bm25, scratch: scratch) }
             var b = BM25Scorer.Result(scratch: scratch).all()
+            if let f = feedback {
+                var top = TopK(k: f.documents)
+                for (i, x) in b.enumerated() where x > 0 { top.offer(x, i) }
+                moveQueryVector(towards: top.sorted())
+            }
+            var d = qvec.map { desm!.allScores($0, space: v.documentSpace) } ?? [Float](repeating: 0, count: index.count)
             var top = TopK(k: k)
             MixtureScorer.mix(desm: &d, lexical: &b, alpha: options.alpha, normalisation: options.normalisation) { s, i in
                 top.offer(s, i)
@@ -293,19 +304,35 @@ public final class Ranker: @unchecked Sendable {
     // MARK: Explanations
 
     /// Each query word's cosine with the document's centroid and each query term's BM25
-    /// score, for the scorer in `options`.
+    /// score, for the scorer in `options` (an expanded query is expanded again; to explain
+    /// the hits of a ranking, pass the `Ranking`, which holds it).
     public func explain(_ text: String, doc: Int, options: RankingOptions) throws -> Explanation {
         try requireModel(options)
-        guard doc >= 0, doc < index.count else { throw DesmError("document \(doc) is not in the index", path: index.path) }
         let q = try analyse(text, dropping: options.queryStoplist)
+        var lexical: [WeightedTerm]? = nil
+        if options.hasLexicalRanking {
+            let scratch = bm25.takeScratch()
+            defer { bm25.giveBack(scratch) }
+            lexical = try lexicalQuery(q, options: options, scratch: scratch).terms
+        }
+        return try explain(q, lexical: lexical, doc: doc, options: options)
+    }
+
+    /// The explanation of one of `ranking`'s documents, from the query as that ranking
+    /// analysed and expanded it (no analysis or feedback run again).
+    public func explain(_ ranking: Ranking, doc: Int, options: RankingOptions) throws -> Explanation {
+        try requireModel(options)
+        return try explain(ranking.query, lexical: options.hasLexicalRanking ? ranking.expandedQuery ?? ranking.query.bm25Terms : nil,
+                           doc: doc, options: options)
+    }
+
+    private func explain(_ q: AnalysedQuery, lexical: [WeightedTerm]?, doc: Int, options: RankingOptions) throws -> Explanation {
+        guard doc >= 0, doc < index.count else { throw DesmError("document \(doc) is not in the index", path: index.path) }
         var e = Explanation(desm: [], desmScore: nil, bm25: [], bm25Score: nil)
         if let v = options.scorer.variant, let desm {
             (e.desm, e.desmScore) = desm.explain(q.words, doc: doc, variant: v)
         }
-        if options.hasLexicalRanking {
-            let scratch = bm25.takeScratch()
-            defer { bm25.giveBack(scratch) }
-            let lexical = try lexicalQuery(q, options: options, scratch: scratch).terms
+        if let lexical {
             let (terms, total) = try bm25.explain(lexical, doc: doc, params: options.bm25)
             e.bm25 = terms
             e.bm25Score = total

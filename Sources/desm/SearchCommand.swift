@@ -79,7 +79,7 @@ struct SearchCommand: ParsableCommand {
             var hit = JSONHit(rank: i + 1, docno: try ranker.index.docno(h.doc), score: h.score,
                               snippet: try ranker.index.snippet(h.doc))
             if explain {
-                let e = try ranker.explain(query, doc: h.doc, options: options)
+                let e = try ranker.explain(result, doc: h.doc, options: options)
                 if options.scorer != .bm25 {
                     hit.desm = e.desm.map { JSONWord(word: $0.word, cosine: $0.cosine, contribution: $0.contribution) }
                 }

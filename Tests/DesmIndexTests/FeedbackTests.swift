@@ -69,6 +69,10 @@ final class FeedbackTests: XCTestCase {
         let e = try ranker.explain("zebra", doc: 0, options: options)
         XCTAssertEqual(try XCTUnwrap(e.bm25Score), d0.score, accuracy: 1e-4)
         XCTAssertEqual(e.bm25.map(\.term), ["zebra", "lion", "tiger"])
+        // … and so does the explanation from the ranking itself (no second feedback round).
+        let fromRanking = try ranker.explain(r, doc: 0, options: options)
+        XCTAssertEqual(fromRanking.bm25.map(\.term), e.bm25.map(\.term))
+        XCTAssertEqual(try XCTUnwrap(fromRanking.bm25Score), try XCTUnwrap(e.bm25Score), accuracy: 1e-12)
         XCTAssertTrue(options.tag.contains("-rm3-fd2-ft3-ow0.5"), options.tag)
     }
 
