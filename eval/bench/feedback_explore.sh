@@ -35,3 +35,7 @@ for v in in-out in-in; do
     done; done
     for a in 0.3 0.4; do run mix-$v-rm3e2-a$a --scorer mixture:$v --norm zscore --alpha $a --rm3 --rm3-embedding-weight 2; done
 done
+# Round 3: the light-expansion variants of the recommended system (λ = --original-query-weight).
+for w in 0.7 0.9; do for a in 0.3 0.4; do
+    run mix-in-in-rm3e2-ow$w-a$a --scorer mixture:in-in --norm zscore --alpha $a --rm3 --rm3-embedding-weight 2 --original-query-weight $w
+done; done
