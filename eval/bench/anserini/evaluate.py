@@ -18,6 +18,10 @@ import sys
 
 import pytrec_eval
 
+# The qrels and run readers of the pytrec_eval oracle that checks desm eval (one copy).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "trec_eval"))
+from pytrec_eval_oracle import read_qrels, read_run  # noqa: E402
+
 try:
     from importlib.metadata import version as _version
     PTE_VERSION = _version("pytrec-eval-terrier")
@@ -45,27 +49,6 @@ REFERENCE = {
     "trec-dl19-qstop": (0.4833, 0.4861, 0.5264, 0.4962),
     "trec-dl20-qstop": (0.4880, 0.4881, 0.5062, 0.4644),
 }
-
-
-def read_qrels(path):
-    qrels = {}
-    with open(path) as f:
-        for n, line in enumerate(f, 1):
-            parts = line.split()
-            if not parts or (n == 1 and parts[0] == "query-id"):
-                continue
-            qrels.setdefault(parts[0], {})[parts[-2]] = int(parts[-1])
-    return qrels
-
-
-def read_run(path):
-    run = {}
-    with open(path) as f:
-        for line in f:
-            parts = line.split()
-            if parts:
-                run.setdefault(parts[0], {})[parts[2]] = float(parts[4])
-    return run
 
 
 def mean(per_topic, measure):
