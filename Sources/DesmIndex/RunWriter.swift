@@ -50,17 +50,26 @@ public final class RunWriter {
             guard seen.insert(h.docno).inserted else { throw DesmError("docno \(h.docno) appears twice for topic \(topic)") }
             guard h.score.isFinite else { throw DesmError("score of \(h.docno) for topic \(topic) is not finite") }
         }
+        return ordered(hits).enumerated().map { i, h in
+            "\(topic) Q0 \(h.docno) \(i + 1) \(String(format: "%.9g", Double(h.score))) \(tag)"
+        }
+    }
+
+    /// One topic's hits as a run holds them: by score descending then docno ascending (byte
+    /// order), scores as float32 made strictly decreasing (see the type's description). The
+    /// in-memory runs of `desm experiment` use this too, so they equal the written files.
+    public static func ordered(_ hits: [(docno: String, score: Double)]) -> [(docno: String, score: Float)] {
         let sorted = hits.sorted {
             $0.score > $1.score || ($0.score == $1.score && $0.docno.utf8.lexicographicallyPrecedes($1.docno.utf8))
         }
-        var out: [String] = []
+        var out: [(docno: String, score: Float)] = []
         out.reserveCapacity(sorted.count)
         var previous = Float.infinity
-        for (i, h) in sorted.enumerated() {
+        for h in sorted {
             var s = Float(h.score)
             if !(s < previous) { s = previous.nextDown }
             previous = s
-            out.append("\(topic) Q0 \(h.docno) \(i + 1) \(String(format: "%.9g", Double(s))) \(tag)")
+            out.append((h.docno, s))
         }
         return out
     }

@@ -41,19 +41,7 @@ public func rankRun(ranker: Ranker, topicIDs: [String], queries: [String], optio
 public func runFile(_ topics: [TopicHits], tag: String) -> RunFile {
     var out: [String: [RunFile.Entry]] = [:]
     for t in topics where !t.hits.isEmpty {
-        let sorted = t.hits.sorted {
-            $0.score > $1.score || ($0.score == $1.score && $0.docno.utf8.lexicographicallyPrecedes($1.docno.utf8))
-        }
-        var previous = Float.infinity
-        var entries: [RunFile.Entry] = []
-        entries.reserveCapacity(sorted.count)
-        for h in sorted {
-            var s = Float(h.score)
-            if !(s < previous) { s = previous.nextDown }
-            previous = s
-            entries.append(RunFile.Entry(docno: h.docno, score: Double(s)))
-        }
-        out[t.topic] = entries
+        out[t.topic] = RunWriter.ordered(t.hits).map { RunFile.Entry(docno: $0.docno, score: Double($0.score)) }
     }
     return RunFile(tag: tag, topics: out)
 }
