@@ -29,6 +29,10 @@ public struct Ranking: Sendable {
     public var notes: [String]
     /// The BM25 query after expansion (RM3, topical), nil when the query was not expanded.
     public var expandedQuery: [WeightedTerm]? = nil
+    /// The mixture's per-query normalisations (nil for other scorers): explains its scores.
+    public var mixture: MixtureNormalisation? = nil
+    /// The documents vector feedback moved Q̄ towards (nil without vector feedback).
+    public var feedbackDocuments: [Int]? = nil
 }
 
 /// Ranks an index's documents for queries: the path of a query from its text to the
@@ -68,11 +72,14 @@ public final class Ranker: @unchecked Sendable {
         desm = model.map { DesmScorer(index: index, model: $0) }
     }
 
-    /// The run tag for `options` on this index: `options.tag`, plus `-centred` when DESM
-    /// scores come from a mean-centred index (`desm index --center`), which changes them — two
-    /// runs that differ only in that no longer share a tag.
+    /// The run tag for `options` on this index: `options.tag`, plus what the index changes
+    /// in DESM scores: `-centroid-idf` for IDF-weighted centroids, `-centred` for a
+    /// mean-centred index (`desm index --center`) — two runs that differ only in those no
+    /// longer share a tag.
     public func tag(for options: RankingOptions) -> String {
-        options.tag + (options.scorer.usesDesm && index.manifest.center == true ? "-centred" : "")
+        guard options.scorer.usesDesm else { return options.tag }
+        let m = index.manifest
+        return options.tag + (m.centroid == "mean" ? "" : "-centroid-\(m.centroid)") + (m.center == true ? "-centred" : "")
     }
 
     // MARK: Queries
@@ -202,7 +209,7 @@ public final class Ranker: @unchecked Sendable {
             qvec = queryVector(q, space: v.querySpace)
             if qvec == nil {
                 if case .mixture = options.scorer {
-                    notes.append("\(noVectorReason(q)): DESM scores 0, the mixture ranks by BM25 alone")
+                    // The mixture ranks by BM25 alone, if it has a term (checked below).
                 } else {
                     notes.append("\(noVectorReason(q)): DESM cannot score this query (empty result)")
                     return Ranking(query: q, hits: [], notes: notes)
@@ -213,12 +220,25 @@ public final class Ranker: @unchecked Sendable {
         notes += expansionNotes
         let expanded = options.expansion != nil ? lexical : nil
         let hasTerms = lexical.contains { $0.id != nil }
+        if case .mixture = options.scorer, qvec == nil {
+            // Neither half could score: every document would tie at 0 (an arbitrary list).
+            guard hasTerms else {
+                notes.append("\(noVectorReason(q)) and no query term is in the index: the mixture has nothing to rank by (empty result)")
+                return Ranking(query: q, hits: [], notes: notes, expandedQuery: expanded)
+            }
+            notes.append("\(noVectorReason(q)): DESM scores 0, the mixture ranks by BM25 alone")
+        }
         // Vector feedback moves Q̄ towards the lexical ranking's top documents; each branch
         // below hands it the lexical ranking it evaluates anyway (BM25 runs once).
         let feedback = hasTerms ? options.vectorFeedback : nil
+        var fedBack: [Int]? = nil
         func moveQueryVector(towards top: [ScoredDocument]) {
             guard let f = feedback, let v = options.scorer.variant, let current = qvec else { return }
-            qvec = desm!.movedTowards(current, documents: top.prefix(f.documents).map(\.doc), space: v.querySpace, weight: f.weight)
+            fedBack = top.prefix(f.documents).map(\.doc)
+            qvec = desm!.movedTowards(current, documents: fedBack!, space: v.querySpace, weight: f.weight)
+        }
+        func ranking(_ hits: [ScoredDocument], mixture: MixtureNormalisation? = nil) -> Ranking {
+            Ranking(query: q, hits: hits, notes: notes, expandedQuery: expanded, mixture: mixture, feedbackDocuments: fedBack)
         }
 
         if let depth = options.rerank {
@@ -229,15 +249,15 @@ public final class Ranker: @unchecked Sendable {
             let ranked = try bm25.evaluate(lexical, params: options.bm25, scratch: scratch).topK(max(depth, feedback?.documents ?? 0))
             moveQueryVector(towards: ranked)
             let candidates = Array(ranked.prefix(depth))
-            let hits = rerank(candidates, scorer: options.scorer, queryVector: qvec, options: options, k: k)
-            return Ranking(query: q, hits: hits, notes: notes, expandedQuery: expanded)
+            let (hits, mixture) = rerank(candidates, scorer: options.scorer, queryVector: qvec, options: options, k: k)
+            return ranking(hits, mixture: mixture)
         }
 
         switch options.scorer {
         case .desm(let v):
             if let f = feedback { moveQueryVector(towards: try bm25.evaluate(lexical, params: options.bm25, scratch: scratch).topK(f.documents)) }
             let heap = desm!.topK([qvec!], space: v.documentSpace, k: k, threads: threads ?? self.threads)[0]
-            return Ranking(query: q, hits: heap.sorted(), notes: notes)
+            return ranking(heap.sorted())
         case .bm25:
             guard hasTerms else {
                 notes.append("no query term is in the index: BM25 scores every document 0 (empty result)")
@@ -257,10 +277,10 @@ public final class Ranker: @unchecked Sendable {
             }
             var d = qvec.map { desm!.allScores($0, space: v.documentSpace) } ?? [Float](repeating: 0, count: index.count)
             var top = TopK(k: k)
-            MixtureScorer.mix(desm: &d, lexical: &b, alpha: options.alpha, normalisation: options.normalisation) { s, i in
+            let mixture = MixtureScorer.mix(desm: &d, lexical: &b, alpha: options.alpha, normalisation: options.normalisation) { s, i in
                 top.offer(s, i)
             }
-            return Ranking(query: q, hits: top.sorted(), notes: notes, expandedQuery: expanded)
+            return ranking(top.sorted(), mixture: mixture)
         }
     }
 
@@ -322,8 +342,19 @@ public final class Ranker: @unchecked Sendable {
     /// analysed and expanded it (no analysis or feedback run again).
     public func explain(_ ranking: Ranking, doc: Int, options: RankingOptions) throws -> Explanation {
         try requireModel(options)
-        return try explain(ranking.query, lexical: options.hasLexicalRanking ? ranking.expandedQuery ?? ranking.query.bm25Terms : nil,
-                           doc: doc, options: options)
+        var e = try explain(ranking.query, lexical: options.hasLexicalRanking ? ranking.expandedQuery ?? ranking.query.bm25Terms : nil,
+                            doc: doc, options: options)
+        if let fed = ranking.feedbackDocuments, let f = options.vectorFeedback, let v = options.scorer.variant, let desm {
+            let shift = desm.feedbackShare(fed, doc: doc, space: v.querySpace, documentSpace: v.documentSpace, weight: f.weight)
+            for i in e.desm.indices { e.desm[i].contribution *= 1 - f.weight }
+            e.desmFeedback = shift
+            e.desmScore = e.desmScore.map { (1 - f.weight) * $0 + shift }
+        }
+        if let m = ranking.mixture {
+            let p = m.parts(desm: e.desmScore ?? 0, lexical: e.bm25Score ?? 0)
+            e.mixture = Explanation.MixtureParts(alpha: m.alpha, desm: p.desm, bm25: p.lexical, score: p.score)
+        }
+        return e
     }
 
     private func explain(_ q: AnalysedQuery, lexical: [WeightedTerm]?, doc: Int, options: RankingOptions) throws -> Explanation {

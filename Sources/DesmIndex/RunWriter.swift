@@ -13,7 +13,10 @@ import Foundation
 public final class RunWriter {
     public let path: String
     public let tag: String
-    private let writer: AtomicFileWriter
+    /// The file's writer; nil when the run goes to standard output, held in `buffered` until
+    /// `commit` so that a failed run prints nothing.
+    private let writer: AtomicFileWriter?
+    private var buffered: [UInt8] = []
     private var topics = Set<String>()
 
     public init(path: String, tag: String) throws {
@@ -21,6 +24,14 @@ public final class RunWriter {
         self.path = path
         self.tag = tag
         writer = try AtomicFileWriter(path: path)
+    }
+
+    /// A run written to standard output when committed.
+    public init(standardOutputWithTag tag: String) throws {
+        guard RunWriter.isField(tag) else { throw DesmError("run tag \"\(tag)\" must be non-empty and without whitespace") }
+        path = "<standard output>"
+        self.tag = tag
+        writer = nil
     }
 
     static func isField(_ s: String) -> Bool {
@@ -31,7 +42,9 @@ public final class RunWriter {
     public func write(topic: String, hits: [(docno: String, score: Double)]) throws {
         guard RunWriter.isField(topic) else { throw DesmError("topic id \"\(topic)\" must be non-empty and without whitespace", path: path) }
         guard topics.insert(topic).inserted else { throw DesmError("topic \(topic) written twice", path: path) }
-        for line in try RunWriter.lines(topic: topic, hits: hits, tag: tag) { try writer.write(line + "\n") }
+        for line in try RunWriter.lines(topic: topic, hits: hits, tag: tag) {
+            if let writer { try writer.write(line + "\n") } else { buffered.append(contentsOf: (line + "\n").utf8) }
+        }
     }
 
     /// Writes one topic's ranking, naming documents by their docnos.
@@ -39,8 +52,15 @@ public final class RunWriter {
         try write(topic: topic, hits: ranking.hits.map { (docno: try index.docno($0.doc), score: $0.score) })
     }
 
-    /// Flushes, fsyncs and renames the run into place.
-    public func commit() throws { try writer.commit() }
+    /// Flushes, fsyncs and renames the run into place (or prints it).
+    public func commit() throws {
+        if let writer { return try writer.commit() }
+        let written = buffered.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, stdout) }
+        guard written == buffered.count, fflush(stdout) == 0 else {
+            throw DesmError("cannot write the run to standard output: \(String(cString: strerror(errno)))")
+        }
+        buffered = []
+    }
 
     /// The run lines for one topic (without newlines).
     public static func lines(topic: String, hits: [(docno: String, score: Double)], tag: String) throws -> [String] {

@@ -38,7 +38,15 @@ enum Main {
         // Interrupt.beginExit: from here on the interrupt watcher (SIGINT/SIGTERM during a
         // phase that does not poll) neither ends the process nor adds a second line.
         do {
-            var command = try Desm.parseAsRoot()
+            let arguments = joiningNegativeNumbers(Array(CommandLine.arguments.dropFirst()))
+            if arguments.first == "help", arguments.count > 1, !arguments[1].hasPrefix("-") {
+                let verbs = Desm.configuration.subcommands.map { $0.configuration.commandName ?? "" }
+                if !verbs.contains(arguments[1]) {
+                    fputs("desm: error: no such command '\(arguments[1])' (commands: \(verbs.joined(separator: ", ")))\n", stderr)
+                    exit(64)
+                }
+            }
+            var command = try Desm.parseAsRoot(arguments)
             // Every verb: SIGINT/SIGTERM stop it with one line and no temporary left.
             Interrupt.install()
             try command.run()
@@ -52,4 +60,23 @@ enum Main {
             Desm.exit(withError: error)
         }
     }
+}
+
+/// `-k -3` → `-k=-3`: swift-argument-parser reads a value that starts with a dash as an
+/// option and says "Missing value"; joined to its option, a negative number reaches the
+/// option's own check ("-k must be at least 1"). Only a token that is a number and follows
+/// an option name (not `--`, not `--name=value`) is joined.
+func joiningNegativeNumbers(_ arguments: [String]) -> [String] {
+    var out: [String] = []
+    var ended = false
+    for a in arguments {
+        if !ended, let previous = out.last, previous.hasPrefix("-"), previous != "--", !previous.contains("="), Double(previous) == nil,
+           a.hasPrefix("-"), a.count > 1, Double(a) != nil {
+            out[out.count - 1] = previous + "=" + a
+            continue
+        }
+        if a == "--" { ended = true }
+        out.append(a)
+    }
+    return out
 }

@@ -103,6 +103,9 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let output { try checkOutput(output, .report, option: "--output") }
+        if let chart { try checkOutput(chart, .svg, option: "--chart") }
+        if let diffChart { try checkOutput(diffChart, .svg, option: "--diff-chart") }
         var wanted = try measures.isEmpty ? Measure.all : Measure.parse(measures)
         let chartMeasures = (chart != nil || diffChart != nil) ? try Measure.parse([chartMeasure]) : []
         if chartMeasures.count > 1 { throw DesmError("--chart-measure must name one measure (got \(chartMeasure))") }

@@ -29,6 +29,7 @@ struct ExportCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
+        try checkOutput(out, .vectors, option: "--out")
         let m = try EmbeddingModel.load(path: model)
         let matrix = try m.matrix(space)
         try writeVectors(path: out, words: m.vocabulary.words, matrix: matrix, format: format,

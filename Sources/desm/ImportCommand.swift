@@ -26,6 +26,7 @@ struct ImportCommand: ParsableCommand {
     var out: String
 
     func run() throws {
+        try checkOutput(out, .model, option: "--out")
         let input = try readVectors(path: inVectors)
         let output = try outVectors.map { try readVectors(path: $0) }
         let model = try EmbeddingModel.imported(input: input, output: output)

@@ -88,6 +88,7 @@ struct IndexCommand: ParsableCommand {
     }
 
     func run() throws {
+        try checkOutput(out, .index, option: "--out")
         let start = monotonicSeconds()
         let m = try EmbeddingModel.load(path: model)
         let need = MemoryEstimate.indexing(modelVocabulary: m.vocabulary.count, dim: m.dim,

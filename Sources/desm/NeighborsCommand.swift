@@ -41,6 +41,7 @@ struct NeighborsCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let plot { try checkOutput(plot, .svg, option: "--plot") }
         let t0 = monotonicSeconds(), c0 = clock()
         let m = try EmbeddingModel.load(path: model)
         let t1 = monotonicSeconds(), c1 = clock()

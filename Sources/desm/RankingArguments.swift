@@ -11,24 +11,24 @@ struct RankingArguments: ParsableArguments {
         valueName: "scorer"), transform: { try ScorerKind.parse($0) })
     var scorer: ScorerKind = .desm(.inOut)
 
-    @Option(name: .long, help: "Mixture weight of DESM; BM25 gets 1 − α. Raw scores (--norm none) need α close to 1.")
-    var alpha: Double = 0.97
+    @Option(name: .long, help: "Mixture weight of DESM; BM25 gets 1 − α. Raw scores (--norm none) need α close to 1. (default: 0.97; mixtures only)")
+    var alpha: Double?
 
-    @Option(name: .long, help: ArgumentHelp("Per-query score normalisation before mixing: none, minmax or zscore (over the candidates: the whole collection, or the --rerank set).", valueName: "kind"),
+    @Option(name: .long, help: ArgumentHelp("Per-query score normalisation before mixing: none, minmax or zscore (over the candidates: the whole collection, or the --rerank set). (default: none; mixtures only)", valueName: "kind"),
             transform: { name in
                 guard let kind = ScoreNormalisation(rawValue: name) else { throw DesmError("use none, minmax or zscore") }
                 return kind
             })
-    var norm: ScoreNormalisation = .none
+    var norm: ScoreNormalisation?
 
     @Option(name: .long, help: ArgumentHelp("Re-rank BM25's top K with the scorer (telescoping) instead of ranking the whole collection.", valueName: "K"))
     var rerank: Int?
 
-    @Option(name: .long, help: "BM25 k1 (Anserini's default).")
-    var k1: Double = 0.9
+    @Option(name: .long, help: "BM25 k1 (Anserini's default). (default: 0.9)")
+    var k1: Double?
 
-    @Option(name: .long, help: "BM25 b (Anserini's default).")
-    var b: Double = 0.4
+    @Option(name: .long, help: "BM25 b (Anserini's default). (default: 0.4)")
+    var b: Double?
 
     @Option(name: .long, help: ArgumentHelp(
         "Words removed from every query before scoring (DESM words and BM25 terms; the index is unchanged): none, questions (what how who whom when where which why do does did can is are was were: for question-style queries such as MS MARCO / TREC DL) or the path of a file with one word per line.",
@@ -41,11 +41,11 @@ struct RankingArguments: ParsableArguments {
     @Flag(name: .long, help: "Expand the BM25 query with RM3 pseudo-relevance feedback, as Anserini's -rm3 (acts on bm25, the mixture's BM25 half and the --rerank candidates).")
     var rm3 = false
 
-    @Option(name: .long, help: ArgumentHelp("RM3: feedback documents (the first BM25 ranking's top N).", valueName: "N"))
-    var fbDocs: Int = 10
+    @Option(name: .long, help: ArgumentHelp("RM3: feedback documents (the first BM25 ranking's top N). (default: 10)", valueName: "N"))
+    var fbDocs: Int?
 
-    @Option(name: .long, help: ArgumentHelp("RM3: terms kept per feedback document and in the expansion.", valueName: "N"))
-    var fbTerms: Int = 10
+    @Option(name: .long, help: ArgumentHelp("RM3: terms kept per feedback document and in the expansion. (default: 10)", valueName: "N"))
+    var fbTerms: Int?
 
     @Option(name: .long, help: ArgumentHelp("RM3 and --expand-topical: the original query's share λ of the expanded query (default 0.5 for RM3, 0.7 for topical).", valueName: "λ"))
     var originalQueryWeight: Double?
@@ -59,12 +59,23 @@ struct RankingArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Vector feedback: move the DESM query vector towards the mean centroid of the lexical ranking's top --vector-feedback-docs documents, q ← (1−β)·q + β·mean (DESM scorers and mixtures).", valueName: "β"))
     var vectorFeedback: Double?
 
-    @Option(name: .long, help: ArgumentHelp("Vector feedback: documents averaged.", valueName: "N"))
-    var vectorFeedbackDocs: Int = 10
+    @Option(name: .long, help: ArgumentHelp("Vector feedback: documents averaged. (default: 10)", valueName: "N"))
+    var vectorFeedbackDocs: Int?
 
     func validate() throws {
-        guard alpha >= 0, alpha <= 1 else { throw ValidationError("--alpha must be in [0, 1]") }
-        if let problem = BM25Parameters(k1: k1, b: b).problem { throw ValidationError("--" + problem) }
+        if let alpha { guard alpha >= 0, alpha <= 1 else { throw ValidationError("--alpha must be in [0, 1]") } }
+        if let problem = bm25Parameters.problem { throw ValidationError("--" + problem) }
+        // An option that would change nothing is a mistake worth a word, not silence.
+        let mixes: Bool
+        if case .mixture = scorer { mixes = true } else { mixes = false }
+        if !mixes && alpha != nil { throw ValidationError("--alpha weighs the mixture: use it with --scorer mixture (or mixture:<variant>)") }
+        if !mixes && norm != nil { throw ValidationError("--norm normalises the mixture's scores: use it with --scorer mixture (or mixture:<variant>)") }
+        if !rm3 && (fbDocs != nil || fbTerms != nil) { throw ValidationError("--fb-docs and --fb-terms set RM3's feedback: add --rm3") }
+        if vectorFeedback == nil && vectorFeedbackDocs != nil { throw ValidationError("--vector-feedback-docs needs --vector-feedback β") }
+        if k1 != nil || b != nil {
+            let lexical = scorer.usesBM25 || rerank != nil || vectorFeedback != nil
+            if !lexical { throw ValidationError("--k1 and --b set BM25, which the \(scorer) scorer does not use here: add --rerank K or use bm25 or a mixture") }
+        }
         if let rerank, rerank < 1 { throw ValidationError("--rerank must be at least 1") }
         if rm3 && expandTopical != nil { throw ValidationError("--rm3 and --expand-topical are alternatives: choose one") }
         if !rm3 && rm3EmbeddingWeight != 0 { throw ValidationError("--rm3-embedding-weight re-weights RM3's terms: add --rm3") }
@@ -78,16 +89,21 @@ struct RankingArguments: ParsableArguments {
     func options(readingStoplist: Bool = true) throws -> RankingOptions {
         var expansion: QueryExpansion? = nil
         if rm3 {
-            expansion = .rm3(RM3Parameters(documents: fbDocs, terms: fbTerms, originalQueryWeight: originalQueryWeight ?? 0.5,
+            expansion = .rm3(RM3Parameters(documents: fbDocs ?? 10, terms: fbTerms ?? 10, originalQueryWeight: originalQueryWeight ?? 0.5,
                                            embeddingWeight: rm3EmbeddingWeight))
         } else if let n = expandTopical {
             expansion = .topical(TopicalExpansionParameters(words: n, originalQueryWeight: originalQueryWeight ?? 0.7))
         }
-        return RankingOptions(scorer: scorer, bm25: BM25Parameters(k1: k1, b: b),
-                              alpha: alpha, normalisation: norm, rerank: rerank,
+        return RankingOptions(scorer: scorer, bm25: bm25Parameters,
+                              alpha: alpha ?? RankingOptions().alpha, normalisation: norm ?? .none, rerank: rerank,
                               queryStoplist: readingStoplist ? try QueryStoplist.parse(queryStopwords) : .none,
                               expansion: expansion,
-                              vectorFeedback: vectorFeedback.map { VectorFeedback(documents: vectorFeedbackDocs, weight: $0) })
+                              vectorFeedback: vectorFeedback.map { VectorFeedback(documents: vectorFeedbackDocs ?? 10, weight: $0) })
+    }
+
+    private var bm25Parameters: BM25Parameters {
+        let defaults = BM25Parameters()
+        return BM25Parameters(k1: k1 ?? defaults.k1, b: b ?? defaults.b)
     }
 
     /// Opens the index and, when the options need it, its model (checked against the index).

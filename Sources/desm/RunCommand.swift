@@ -33,7 +33,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Topic field(s) forming the query; repeat to join several (JSONL/TSV topics have one field, query).")
     var field: [String] = ["query"]
 
-    @Option(name: .long, help: "Run file to write.")
+    @Option(name: .long, help: "Run file to write (- for standard output). An existing file is replaced only if it is a run.")
     var out: String
 
     @Option(name: .long, help: "Run tag (default: derived from the scorer and its parameters).")
@@ -52,17 +52,19 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        if out != "-" { try checkOutput(out, .run, option: "--out") }
         let options = try ranking.options()
         let ranker = try ranking.openRanker(index: index)
         let topicList = try loadTopics(path: topics)
         let queries = try topicList.map { try $0.text(fields: field) }
-        let writer = try RunWriter(path: out, tag: tag ?? ranker.tag(for: options))
+        let runTag = tag ?? ranker.tag(for: options)
+        let writer = try out == "-" ? RunWriter(standardOutputWithTag: runTag) : RunWriter(path: out, tag: runTag)
         let stats = try writeRun(ranker: ranker, topicIDs: topicList.map(\.id), queries: queries,
                                  options: options, depth: depth, to: writer)
         try writer.commit()
         if !quiet {
             for note in stats.notes { printError("note: \(note)") }
-            printError("wrote \(out): \(topicList.count) topics, \(stats.lines) lines, tag \(writer.tag)")
+            printError("wrote \(out == "-" ? "standard output" : out): \(topicList.count) topics, \(stats.lines) lines, tag \(writer.tag)")
         }
     }
 }

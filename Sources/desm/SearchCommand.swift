@@ -50,7 +50,15 @@ struct SearchCommand: ParsableCommand {
         var snippet: String
         var desm: [JSONWord]?
         var bm25: [JSONTerm]?
+        /// The raw DESM and BM25 scores the explanation adds up to.
+        var desmScore: Double?
+        var bm25Score: Double?
+        /// With vector feedback: the feedback documents' share of the DESM score.
+        var desmFeedback: Double?
+        /// A mixture's halves after its per-query normalisation.
+        var mixture: JSONMixture?
     }
+    struct JSONMixture: Codable { var alpha: Double; var desm: Double; var bm25: Double; var score: Double }
     struct JSONWord: Codable { var word: String; var cosine: Double; var contribution: Double }
     struct JSONTerm: Codable {
         var term: String; var queryCount: Int; var tf: Int; var idf: Double; var score: Double
@@ -73,7 +81,10 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let options = try ranking.options()
         let ranker = try ranking.openRanker(index: index)
-        let result = try ranker.rank(query, options: options, k: k)
+        var result = try ranker.rank(query, options: options, k: k)
+        if argumentHadInvalidUTF8(query) {
+            result.notes.insert("the query has bytes that are not valid UTF-8: each was read as U+FFFD (a word with one matches nothing)", at: 0)
+        }
         var hits: [JSONHit] = []
         for (i, h) in result.hits.enumerated() {
             var hit = JSONHit(rank: i + 1, docno: try ranker.index.docno(h.doc), score: h.score,
@@ -82,7 +93,11 @@ struct SearchCommand: ParsableCommand {
                 let e = try ranker.explain(result, doc: h.doc, options: options)
                 if options.scorer != .bm25 {
                     hit.desm = e.desm.map { JSONWord(word: $0.word, cosine: $0.cosine, contribution: $0.contribution) }
+                    hit.desmScore = e.desmScore
+                    hit.desmFeedback = e.desmFeedback
                 }
+                if options.hasLexicalRanking { hit.bm25Score = e.bm25Score }
+                hit.mixture = e.mixture.map { JSONMixture(alpha: $0.alpha, desm: $0.desm, bm25: $0.bm25, score: $0.score) }
                 if options.hasLexicalRanking {
                     let expanded = options.expansion != nil
                     hit.bm25 = e.bm25.map { JSONTerm(term: $0.term, queryCount: $0.queryCount, tf: $0.tf, idf: $0.idf, score: $0.score,
@@ -110,10 +125,15 @@ struct SearchCommand: ParsableCommand {
         }
         for h in hits {
             print(String(format: "%3d  %10.6f  ", h.rank, h.score) + h.docno + "  " + h.snippet)
+            if let m = h.mixture {
+                print("       " + String(format: "mixture %.4f·DESM %+.4f + %.4f·BM25 %+.4f (normalised; raw DESM %.4f, BM25 %.4f)",
+                                         m.alpha, m.desm, 1 - m.alpha, m.bm25, h.desmScore ?? 0, h.bm25Score ?? 0))
+            }
             if let words = h.desm {
                 for w in words {
                     print("       " + String(format: "cos %+.4f  share %+.4f  ", w.cosine, w.contribution) + w.word)
                 }
+                if let f = h.desmFeedback { print("       " + String(format: "vector feedback share %+.4f", f)) }
             }
             if let terms = h.bm25 {
                 for t in terms {

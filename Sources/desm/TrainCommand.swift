@@ -59,6 +59,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        try checkOutput(out, .model, option: "--out")
         var p = training.parameters(architecture: arch)
         var base: EmbeddingModel?
         if let resume {

@@ -12,24 +12,7 @@ final class FeedbackCLITests: XCTestCase {
     override func setUp() { dir = makeTemporaryDirectory("desm-feedback-cli") }
     override func tearDown() { removeTree(dir) }
 
-    func buildIndex() throws -> String {
-        _ = try requireDesm()
-        let modelPath = dir + "/m.model"
-        try makeModel().save(to: modelPath)
-        var lines = ""
-        // Three documents with rarer words (in under 10 % of the documents), which RM3 can use.
-        let rare = [Document(id: "r1", title: "", text: "apple banana kumquat"), Document(id: "r2", title: "", text: "apple durian kumquat"),
-                    Document(id: "r3", title: "", text: "banana kumquat rambutan")]
-        for d in makeDocuments(count: 60) + rare {
-            let obj: [String: String] = ["_id": d.id, "title": d.title, "text": d.text]
-            lines += String(decoding: try JSONSerialization.data(withJSONObject: obj), as: UTF8.self) + "\n"
-        }
-        try lines.write(toFile: dir + "/c.jsonl", atomically: true, encoding: .utf8)
-        let index = dir + "/idx"
-        let r = try runDesm(["index", "--collection", dir + "/c.jsonl", "--model", modelPath, "--out", index, "--quiet"])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        return index
-    }
+    func buildIndex() throws -> String { try buildIndexWithDesm(in: dir) }
 
     func testSearchShowsTheExpandedQueryAndRunTagsIt() throws {
         let index = try buildIndex()

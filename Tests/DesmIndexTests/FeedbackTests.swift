@@ -195,6 +195,13 @@ final class FeedbackTests: XCTestCase {
         XCTAssertEqual(plain.tag(for: inOut), "desm-in-out")
         XCTAssertEqual(centred.tag(for: bm25), bm25.tag, "BM25 is the same on both")
         XCTAssertTrue(centred.tag(for: RankingOptions(scorer: .mixture(.inIn), alpha: 0.4)).hasSuffix("-centred"))
+        // IDF-weighted centroids change DESM scores too.
+        options.center = false
+        options.centroid = .idf
+        try IndexBuilder(model: model, options: options).build(documents: docs, to: dir + "/idf")
+        let idf = try Ranker(index: try DocumentIndex(path: dir + "/idf"), model: model)
+        XCTAssertEqual(idf.tag(for: inOut), "desm-in-out-centroid-idf")
+        XCTAssertEqual(idf.tag(for: bm25), bm25.tag)
     }
 
     func testOptionProblemsAreNamed() {

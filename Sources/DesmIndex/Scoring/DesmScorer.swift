@@ -177,4 +177,17 @@ extension DesmScorer {
         let n = Double(documents.count)
         return (0..<dim).map { Float((1 - beta) * Double(q[$0]) + beta * mean[$0] / n) }
     }
+
+    /// What `movedTowards` adds to a document's score: β·mean(`documents`' centroids in
+    /// `space`)·D̂ in `documentSpace`, in double (for explanations).
+    func feedbackShare(_ documents: [Int], doc: Int, space: EmbeddingSpace, documentSpace: EmbeddingSpace, weight beta: Double) -> Double {
+        guard !documents.isEmpty else { return 0 }
+        let c = centroids(space), target = centroids(documentSpace).row(doc)
+        var total = 0.0
+        for d in documents {
+            let row = c.row(d)
+            for i in 0..<index.dim { total += Double(row[i]) * Double(target[i]) }
+        }
+        return beta * total / Double(documents.count)
+    }
 }

@@ -21,8 +21,24 @@ public struct Explanation: Sendable {
         /// weight · idf · tf-saturation: the term's share of the BM25 score.
         public var score: Double
     }
+    /// A mixture score from its halves: each normalised as the ranking normalised it.
+    public struct MixtureParts: Sendable {
+        public var alpha: Double
+        /// The DESM score after the query's normalisation (min-max, z-score or none).
+        public var desm: Double
+        /// The BM25 score after the query's normalisation.
+        public var bm25: Double
+        /// α·desm + (1 − α)·bm25: the ranked score.
+        public var score: Double
+    }
     public var desm: [WordCosine]
+    /// The DESM score, raw (the mixture normalises it: `mixture`).
     public var desmScore: Double?
+    /// With vector feedback, the share of `desmScore` that the feedback documents add,
+    /// β·mean(D̂_feedback)·D̂; each word's contribution is then scaled by 1 − β.
+    public var desmFeedback: Double? = nil
     public var bm25: [TermScore]
+    /// The BM25 score, raw.
     public var bm25Score: Double?
+    public var mixture: MixtureParts? = nil
 }

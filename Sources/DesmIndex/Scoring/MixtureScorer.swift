@@ -3,13 +3,31 @@
 /// collection, or the re-ranked set) with `ScoreNormalisation`, then mixed. The lexical side is
 /// BM25, or BM25 with an expanded query when feedback is on.
 enum MixtureScorer {
-    /// α·d[i] + (1 − α)·b[i] after normalising both lists in place, offered to `body(score, i)`.
+    /// α·d[i] + (1 − α)·b[i] after normalising both lists in place, offered to `body(score, i)`;
+    /// returns the two normalisations fitted to this query (kept to explain its scores).
+    @discardableResult
     static func mix(desm d: inout [Float], lexical b: inout [Float], alpha: Double,
-                    normalisation: ScoreNormalisation, _ body: (Float, Int) -> Void) {
-        normalise(&d, normalisation)
-        normalise(&b, normalisation)
+                    normalisation: ScoreNormalisation, _ body: (Float, Int) -> Void) -> MixtureNormalisation {
+        let fitted = MixtureNormalisation(alpha: alpha, desm: normalisation.fit(d), lexical: normalisation.fit(b))
+        fitted.desm.apply(&d)
+        fitted.lexical.apply(&b)
         let a = Float(alpha)
         for i in d.indices { body(a * d[i] + (1 - a) * b[i], i) }
+        return fitted
+    }
+}
+
+/// How one query's mixture turned raw scores into mixed ones: α and each half's fitted
+/// normalisation. `--explain` uses it to show the normalised DESM and BM25 parts.
+public struct MixtureNormalisation: Sendable, Equatable {
+    public var alpha: Double
+    public var desm: FittedNormalisation
+    public var lexical: FittedNormalisation
+
+    /// The mixed score of a document whose raw scores are `desm` and `lexical`, with both parts.
+    public func parts(desm d: Double, lexical l: Double) -> (desm: Double, lexical: Double, score: Double) {
+        let nd = desm.normalised(d), nl = lexical.normalised(l)
+        return (nd, nl, alpha * nd + (1 - alpha) * nl)
     }
 }
 
@@ -22,33 +40,49 @@ public enum ScoreNormalisation: String, CaseIterable, Sendable {
     case minmax
     /// (s − mean)/stddev (population); 0 when the deviation is 0.
     case zscore
-}
 
-/// Normalises scores in place over the candidate set (computed in double).
-func normalise(_ s: inout [Float], _ kind: ScoreNormalisation) {
-    guard !s.isEmpty else { return }
-    switch kind {
-    case .none:
-        return
-    case .minmax:
-        var lo = Float.infinity, hi = -Float.infinity
-        for x in s { lo = min(lo, x); hi = max(hi, x) }
-        let range = Double(hi) - Double(lo)
-        guard range > 0, range.isFinite else { for i in s.indices { s[i] = 0 }; return }
-        for i in s.indices { s[i] = Float((Double(s[i]) - Double(lo)) / range) }
-    case .zscore:
-        var sum = 0.0, sq = 0.0
-        for x in s { sum += Double(x); sq += Double(x) * Double(x) }
-        let mean = sum / Double(s.count)
-        let sd = max(sq / Double(s.count) - mean * mean, 0).squareRoot()
-        guard sd > 1e-12 else { for i in s.indices { s[i] = 0 }; return }
-        for i in s.indices { s[i] = Float((Double(s[i]) - mean) / sd) }
+    /// The normalisation of this kind for the scores `s` (moments in double).
+    public func fit(_ s: [Float]) -> FittedNormalisation {
+        switch self {
+        case .none:
+            return FittedNormalisation(shift: 0, divisor: 1)
+        case .minmax:
+            guard !s.isEmpty else { return FittedNormalisation(shift: 0, divisor: 1) }
+            var lo = Float.infinity, hi = -Float.infinity
+            for x in s { lo = min(lo, x); hi = max(hi, x) }
+            let range = Double(hi) - Double(lo)
+            guard range > 0, range.isFinite else { return .constant }
+            return FittedNormalisation(shift: Double(lo), divisor: range)
+        case .zscore:
+            guard !s.isEmpty else { return FittedNormalisation(shift: 0, divisor: 1) }
+            var sum = 0.0, sq = 0.0
+            for x in s { sum += Double(x); sq += Double(x) * Double(x) }
+            let mean = sum / Double(s.count)
+            let sd = max(sq / Double(s.count) - mean * mean, 0).squareRoot()
+            guard sd > 1e-12 else { return .constant }
+            return FittedNormalisation(shift: mean, divisor: sd)
+        }
     }
 }
 
-/// Applies `normalise` to a copy (public for tests and the evaluation helper).
+/// (s − shift)/divisor, or 0 for every score when the scores did not vary (`divisor` 0).
+public struct FittedNormalisation: Sendable, Equatable {
+    public var shift: Double
+    public var divisor: Double
+
+    static let constant = FittedNormalisation(shift: 0, divisor: 0)
+
+    public func normalised(_ s: Double) -> Double { divisor == 0 ? 0 : (s - shift) / divisor }
+
+    func apply(_ s: inout [Float]) {
+        if shift == 0 && divisor == 1 { return }
+        for i in s.indices { s[i] = Float(normalised(Double(s[i]))) }
+    }
+}
+
+/// Normalises a copy of `s` over itself (for tests and the evaluation helper).
 public func normalisedScores(_ s: [Float], _ kind: ScoreNormalisation) -> [Float] {
     var c = s
-    normalise(&c, kind)
+    kind.fit(s).apply(&c)
     return c
 }

@@ -4,22 +4,22 @@
 /// themselves.
 extension Ranker {
     func rerank(_ candidates: [ScoredDocument], scorer: ScorerKind, queryVector qvec: [Float]?,
-                options: RankingOptions, k: Int) -> [ScoredDocument] {
+                options: RankingOptions, k: Int) -> (hits: [ScoredDocument], mixture: MixtureNormalisation?) {
         switch scorer {
         case .bm25:
-            return Array(candidates.prefix(k))
+            return (Array(candidates.prefix(k)), nil)
         case .desm(let v):
             var top = TopK(k: k)
             for h in candidates { top.offer(desm!.score(qvec!, doc: h.doc, space: v.documentSpace), h.doc) }
-            return top.sorted()
+            return (top.sorted(), nil)
         case .mixture(let v):
             var d = candidates.map { h in qvec.map { desm!.score($0, doc: h.doc, space: v.documentSpace) } ?? 0 }
             var b = candidates.map { Float($0.score) }
             var top = TopK(k: k)
-            MixtureScorer.mix(desm: &d, lexical: &b, alpha: options.alpha, normalisation: options.normalisation) { s, i in
+            let mixture = MixtureScorer.mix(desm: &d, lexical: &b, alpha: options.alpha, normalisation: options.normalisation) { s, i in
                 top.offer(s, candidates[i].doc)
             }
-            return top.sorted()
+            return (top.sorted(), mixture)
         }
     }
 }
