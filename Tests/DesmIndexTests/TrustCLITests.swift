@@ -128,6 +128,12 @@ final class TrustCLITests: XCTestCase {
         try says(search + ["--scorer", "in-out", "--k1", "1.2"], "--k1 and --b set BM25")
         try says(search + ["--scorer", "in-out", "--vector-feedback-docs", "3"], "needs --vector-feedback")
         try says(["help", "nosuch"], "no such command 'nosuch'")
+        // A query byte that is not UTF-8 (only a shell can pass one) is named, not silently replaced.
+        let bad = try runProcess("/bin/sh", ["-c", "\"$0\" search \"$1\" \"$(printf 'apple \\377banana')\" --scorer bm25", desmExecutable, index])
+        XCTAssertEqual(bad.status, 0, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("not valid UTF-8"), bad.stderr)
+        let fine = try runDesm(search + ["--scorer", "bm25"])
+        XCTAssertFalse(fine.stderr.contains("UTF-8"), fine.stderr)
         // Where they do change the ranking they are accepted.
         for ok in [["--scorer", "in-out", "--rerank", "10", "--k1", "1.2"], ["--scorer", "mixture", "--alpha", "0.5", "--norm", "minmax"],
                    ["--scorer", "bm25", "--rm3", "--fb-docs", "5"]] {
