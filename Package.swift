@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // desm: ranking documents with dual word embeddings (DESM).
 // Modules, bottom to top (each depends only on those above it in this list):
-//   CZlib, CLibXML2   system libraries (zlib1g-dev, libxml2-dev)
+//   CZlib, CLibXML2,  system libraries (zlib1g-dev, libxml2-dev, libopenblas-dev)
+//   COpenBLAS
 //   DesmText          byte sources (plain/gzip), analyzer, collection readers, binary file helpers
 //   DesmWord2Vec      vocabulary, trainer (SG/CBOW x NS/HS), model file, vector formats, neighbours
 //   DesmIndex         index (IN/OUT centroids, BM25 postings), scorers, ranking, run writer
@@ -29,9 +30,13 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
+        // OpenBLAS (Debian's build picks kernels for the running CPU at run time) for DESM's
+        // dense products over the whole collection.
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
         .target(name: "DesmText", dependencies: ["CZlib"], swiftSettings: optimise),
         .target(name: "DesmWord2Vec", dependencies: ["DesmText"], swiftSettings: optimise),
-        .target(name: "DesmIndex", dependencies: ["DesmText", "DesmWord2Vec"], swiftSettings: optimise),
+        .target(name: "DesmIndex", dependencies: ["DesmText", "DesmWord2Vec", "COpenBLAS"], swiftSettings: optimise),
         .target(name: "DesmEval", dependencies: ["DesmText", "DesmWord2Vec", "DesmIndex", "CLibXML2",
                                                  .product(name: "Yams", package: "Yams")],
                 swiftSettings: optimise),

@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 
 system_libraries() {
     local missing=()
-    for pkg in zlib1g-dev libxml2-dev pkg-config; do
+    for pkg in zlib1g-dev libxml2-dev libopenblas-dev pkg-config; do
         dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
     done
     if [ ${#missing[@]} -gt 0 ]; then

@@ -68,6 +68,7 @@ struct BenchSearchCommand: ParsableCommand {
         }
         guard !texts.isEmpty else { throw DesmError("no queries", path: queries) }
         print("documents\t\(idx.count)\tdim\t\(idx.dim)\tqueries\t\(texts.count)\tk\t\(k)\tthreads\t\(threads)")
+        print("dense products\t\(denseProductsDescription)")
         print(String(format: "open index seconds\t%.4f", tOpen))
         print(String(format: "load model seconds\t%.4f", tModel))
         print("resident MB before/after open\t\(rssStart)\t\(rssOpen)")

@@ -81,8 +81,12 @@ final class DesmScorer: @unchecked Sendable {
         let n = index.count
         var d = [Float](repeating: 0, count: n)
         let c = centroids(space)
-        d.withUnsafeMutableBufferPointer { dp in
-            for i in 0..<n { dp[i] = VectorKernels.dot(query, c.row(i).baseAddress!, index.dim) }
+        guard n > 0, query.count == index.dim else { return d }
+        query.withUnsafeBufferPointer { q in
+            d.withUnsafeMutableBufferPointer { dp in
+                DenseProducts.scores(queries: q.baseAddress!, queryCount: 1, dim: index.dim, rows: UnsafePointer(c.base), rowCount: n,
+                                     into: dp.baseAddress!)
+            }
         }
         return d
     }
@@ -103,51 +107,44 @@ final class DesmScorer: @unchecked Sendable {
         return (cosines, used.isEmpty ? nil : used.reduce(0) { $0 + $1.1 } / count)
     }
 
-    /// Top-k of queries · centroids(space)ᵀ for many queries: rows are split between
-    /// threads; each thread walks its rows in cache-sized blocks and, for each group of four
-    /// queries, computes the block's scores with `VectorKernels.dot4`, offering only scores
-    /// above each heap's threshold. An empty query vector yields an empty heap.
+    /// Top-k of queries · centroids(space)ᵀ for many queries: the documents are split between
+    /// threads; each thread walks its share in blocks, computes the block's scores for every
+    /// query at once (`DenseProducts`: one `sgemm`, or `sgemv` for one query) and offers only
+    /// scores above each heap's threshold, so memory stays bounded. The hits are then scored
+    /// again with `VectorKernels.dot`, the arithmetic of re-ranking and `score`, so that a
+    /// document's score is the same bits on every path. An empty query vector yields an empty
+    /// heap.
     func topK(_ queries: [[Float]], space: EmbeddingSpace, k: Int, threads: Int) -> [TopK] {
         let c = centroids(space)
         let n = c.rows, dim = c.cols
-        let nq = queries.count
-        let groups = (nq + 3) / 4
-        // Queries packed four by four (zero rows pad the last group).
-        var packed = [Float](repeating: 0, count: groups * 4 * dim)
-        for (i, q) in queries.enumerated() where q.count == dim {
-            for j in 0..<dim { packed[i * dim + j] = q[j] }
-        }
+        let live = queries.indices.filter { queries[$0].count == dim }
+        var result = queries.map { _ in TopK(k: k) }
+        let nq = live.count
+        guard nq > 0, n > 0 else { return result }
+        var packed = [Float](repeating: 0, count: nq * dim)
+        for (j, qi) in live.enumerated() { for i in 0..<dim { packed[j * dim + i] = queries[qi][i] } }
         let t = max(1, min(threads, n / 4096 + 1))
+        // Rows per block: the block's scores for every query in at most 2^20 floats (4 MB).
+        let block = max(64, min(16384, (1 << 20) / nq / 64 * 64))
         var perThread = [[TopK]](repeating: [], count: t)
-        let block = max(16, min(512, (64 << 10) / max(dim * 4, 1)))
         packed.withUnsafeBufferPointer { qp in
             perThread.withUnsafeMutableBufferPointer { out in
                 DispatchQueue.concurrentPerform(iterations: t) { w in
                     var heaps = (0..<nq).map { _ in TopK(k: k) }
                     let lo = n * w / t, hi = n * (w + 1) / t
-                    let scores = UnsafeMutablePointer<Float>.allocate(capacity: 4 * block)
+                    let scores = UnsafeMutablePointer<Float>.allocate(capacity: nq * block)
                     defer { scores.deallocate() }
                     var start = lo
                     while start < hi {
                         let rows = min(block, hi - start)
-                        let rp = UnsafePointer(c.base + start * dim)
-                        for g in 0..<groups {
-                            if nq == 1 {
-                                // One query: a plain matrix–vector product (no padding work).
-                                VectorKernels.dot1(query: qp.baseAddress!, n: dim, rows: rp, rowCount: rows, scores: scores)
-                            } else {
-                                VectorKernels.dot4(queries: qp.baseAddress! + g * 4 * dim, n: dim, rows: rp, rowCount: rows,
-                                                   scores: scores, scoreStride: block)
-                            }
-                            for j in 0..<4 {
-                                let qi = g * 4 + j
-                                guard qi < nq, queries[qi].count == dim else { continue }
-                                var th = heaps[qi].threshold
-                                let s = scores + j * block
-                                for r in 0..<rows where s[r] >= th {
-                                    heaps[qi].offer(s[r], start + r)
-                                    th = heaps[qi].threshold
-                                }
+                        DenseProducts.scores(queries: qp.baseAddress!, queryCount: nq, dim: dim,
+                                             rows: UnsafePointer(c.base + start * dim), rowCount: rows, into: scores)
+                        for j in 0..<nq {
+                            var th = heaps[j].threshold
+                            let s = scores + j * rows
+                            for r in 0..<rows where s[r] >= th {
+                                heaps[j].offer(s[r], start + r)
+                                th = heaps[j].threshold
                             }
                         }
                         start += rows
@@ -156,8 +153,15 @@ final class DesmScorer: @unchecked Sendable {
                 }
             }
         }
-        var result = perThread[0]
-        for w in 1..<t { for i in 0..<nq { result[i].merge(perThread[w][i]) } }
+        for (j, qi) in live.enumerated() {
+            var merged = perThread[0][j]
+            for w in 1..<t { merged.merge(perThread[w][j]) }
+            var exact = TopK(k: k)
+            queries[qi].withUnsafeBufferPointer { q in
+                for h in merged.sorted() { exact.offer(VectorKernels.dot(q.baseAddress!, c.row(h.doc).baseAddress!, dim), h.doc) }
+            }
+            result[qi] = exact
+        }
         return result
     }
 }
