@@ -55,6 +55,7 @@ public struct TrainingRecipe {
     public func run(saveTo path: String) throws -> TrainingOutcome {
         let p = parameters
         try p.validate()
+        try Word2VecTrainer.checkStart(parameters: p, resume: resume, pretrained: pretrained)
         let settings = resume?.analyzer ?? .standard
         let analyzer = Analyzer(settings.embedding)
         let builder = CorpusBuilder(maxSentenceLength: p.maxSentenceLength)
