@@ -48,12 +48,11 @@ public func readVectors(path: String, format: VectorFileFormat? = nil) throws ->
     }
 }
 
-/// Whether the first record after a word2vec header is a text row: a word and numbers (also
-/// a ragged row, or `dim` values with a bad one, so that the text reader reports it by
-/// line). Otherwise it is binary: the word, a space, 4·dim bytes (and a newline, in the C
-/// tool's files). The binary bytes are arbitrary, so the line they seem to form can end at
-/// once (a first byte 0x0A) or hold `dim` + 1 printable fields (dim 1): the C tool's layout
-/// is recognised before those weaker signs are taken for text.
+/// Whether the first record after a word2vec header is a text row: printable after the
+/// word, and either a word and numbers (a ragged row too, so that the text reader reports it
+/// by line) or, for dim ≥ 2, `dim` + 1 fields (a row with a bad value, likewise). Otherwise
+/// it is binary: the word, a space and 4·dim arbitrary bytes, whose "line" may end at once
+/// (a first byte 0x0A) or, in dimension 1, be one printable field.
 private func firstRecordIsText(_ r: BufferedBytes, dim: Int) throws -> Bool {
     let reach = 4 * dim + 64 + 40 * dim
     let avail = try r.ensure(reach)
@@ -67,10 +66,7 @@ private func firstRecordIsText(_ r: BufferedBytes, dim: Int) throws -> Bool {
     guard rest.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || separator($0) }) else { return false }
     let fields = line.split(whereSeparator: separator)
     if fields.count >= 2 && fields.dropFirst().allSatisfy({ parseFloat($0) != nil }) { return true }
-    if let space = line.firstIndex(of: 0x20), space + 1 + 4 * dim < avail, r.peek(space + 1 + 4 * dim) == 0x0A {
-        return false
-    }
-    return fields.count == dim + 1
+    return dim >= 2 && fields.count == dim + 1
 }
 
 private func preview(_ bytes: [UInt8]) -> String {
