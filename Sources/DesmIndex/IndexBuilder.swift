@@ -87,7 +87,8 @@ public final class IndexBuilder {
         let name = options.collectionName.isEmpty ? collectionPath : options.collectionName
         return try build(to: directory, collectionName: name, progress: progress) {
             let reader = try CollectionReader(path: collectionPath, format: format)
-            return { if let d = try reader.next() { return d }; notes?(reader); return nil }
+            progress.restart()
+            return { if let d = try reader.next() { progress.setFraction(reader.fractionDone); return d }; notes?(reader); return nil }
         }
     }
 
@@ -100,7 +101,7 @@ public final class IndexBuilder {
         }
         let name = options.collectionName.isEmpty ? collection.path : options.collectionName
         return try build(to: directory, collectionName: name, progress: progress) {
-            { try collection.next() }
+            { try collection.next().map { progress.setFraction(collection.fractionDone); return $0 } }
         }
     }
 

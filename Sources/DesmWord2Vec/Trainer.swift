@@ -52,6 +52,7 @@ public final class Word2VecTrainer {
                 analyzer: AnalyzerSettings = .standard, resume: EmbeddingModel? = nil,
                 pretrained: PretrainedStart? = nil) throws {
         try parameters.validate()
+        try Word2VecTrainer.checkStart(parameters: parameters, resume: resume, pretrained: pretrained)
         let v = vocabulary.count, dim = parameters.dim
         self.parameters = parameters
         self.vocabulary = vocabulary
@@ -69,9 +70,6 @@ public final class Word2VecTrainer {
         for i in 0..<(v * dim) { p[i] = (rng.unit() - 0.5) * inv }
 
         if let resume {
-            guard resume.dim == dim else {
-                throw DesmError("the model to resume has dimension \(resume.dim), but --dim is \(dim)")
-            }
             for w in 0..<min(resume.vocabulary.count, v) where resume.vocabulary.words[w] == vocabulary.words[w] {
                 input.row(w).baseAddress!.update(from: resume.input.row(w).baseAddress!, count: dim)
                 if let out = output, let old = resume.output {
@@ -81,24 +79,36 @@ public final class Word2VecTrainer {
         }
         if let pretrained {
             if let set = pretrained.input {
-                matchedPretrained.input = try Word2VecTrainer.copy(set, into: input, vocabulary: vocabulary,
+                matchedPretrained.input = Word2VecTrainer.copy(set, into: input, vocabulary: vocabulary,
                                                                    lock: &lockIn, factor: pretrained.lockFactor)
             }
-            if let set = pretrained.output {
-                guard let out = output else {
-                    throw DesmError("pretrained OUT vectors need --loss ns (hierarchical softmax has no W_OUT)", path: set.path)
-                }
-                matchedPretrained.output = try Word2VecTrainer.copy(set, into: out, vocabulary: vocabulary,
+            if let set = pretrained.output, let out = output {
+                matchedPretrained.output = Word2VecTrainer.copy(set, into: out, vocabulary: vocabulary,
                                                                     lock: &lockOut, factor: pretrained.lockFactor)
             }
         }
     }
 
-    private static func copy(_ set: VectorSet, into m: FloatMatrix, vocabulary: Vocabulary,
-                             lock: inout [Float], factor: Float) throws -> Int {
-        guard set.dim == m.cols else {
-            throw DesmError("pretrained vectors have dimension \(set.dim), but the model has \(m.cols) (--dim)", path: set.path)
+    /// Refuses a start that cannot work, before anything is read or allocated: a model to
+    /// resume or pretrained vectors of another dimension than `parameters.dim`, pretrained
+    /// OUT vectors without negative sampling.
+    public static func checkStart(parameters: TrainingParameters, resume: EmbeddingModel?,
+                                  pretrained: PretrainedStart?) throws {
+        let dim = parameters.dim
+        if let resume, resume.dim != dim {
+            throw DesmError("the model to resume has dimension \(resume.dim), but --dim is \(dim)")
         }
+        for set in [pretrained?.input, pretrained?.output].compactMap({ $0 }) where set.dim != dim {
+            throw DesmError("pretrained vectors have dimension \(set.dim), but the model being trained has dimension \(dim)"
+                            + (resume == nil ? " (--dim)" : " (the resumed model's)"), path: set.path)
+        }
+        if let set = pretrained?.output, parameters.loss != .ns {
+            throw DesmError("pretrained OUT vectors need --loss ns (hierarchical softmax has no W_OUT)", path: set.path)
+        }
+    }
+
+    private static func copy(_ set: VectorSet, into m: FloatMatrix, vocabulary: Vocabulary,
+                             lock: inout [Float], factor: Float) -> Int {
         var matched = 0
         for (i, word) in set.words.enumerated() {
             guard let w = vocabulary.id(word) else { continue }

@@ -122,13 +122,15 @@ public final class CorpusBuilder {
     }
 
     /// Reads a document collection (any format CollectionReader supports); each document's
-    /// analysed tokens are one sentence.
+    /// analysed tokens are one sentence. Progress counts documents, with the fraction of the
+    /// collection's bytes read for the percentage and ETA.
     public func addCollection(path: String, analyzer: Analyzer, progress: ProgressReporter = .silent) throws {
         let reader = try CollectionReader(path: path)
         while let doc = try reader.next() {
             analyzer.forEachToken(doc.fullText) { add(token: $0) }
             endSentence()
             if reader.count & 0x3FF == 0 {
+                progress.setFraction(reader.fractionDone)
                 progress.update(done: Double(reader.count), total: nil, extra: "\(formatCount(Double(tokens))) words")
                 try Interrupt.check("reading the collection")
             }

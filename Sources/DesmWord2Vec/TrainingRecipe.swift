@@ -40,6 +40,10 @@ public struct TrainingRecipe {
     public var quiet: Bool
     /// Receives one line per step (corpus statistics, memory estimate, pretrained matches).
     public var log: (String) -> Void
+    /// Makes the progress display of each stage from its label and unit (reading a corpus:
+    /// bytes; a collection: documents; training: words). By default the terminal's, off
+    /// when `quiet`.
+    public var progress: (_ label: String, _ unit: String) -> ProgressReporter
 
     public init(parameters: TrainingParameters, inputs: [TrainingInput], resume: EmbeddingModel? = nil,
                 pretrained: PretrainedStart? = nil, quiet: Bool = false, log: @escaping (String) -> Void = { _ in }) {
@@ -49,17 +53,19 @@ public struct TrainingRecipe {
         self.pretrained = pretrained
         self.quiet = quiet
         self.log = log
+        progress = { ProgressReporter(label: $0, unit: $1, quiet: quiet) }
     }
 
     /// Trains and writes the model to `path` (temporary file, fsync, rename).
     public func run(saveTo path: String) throws -> TrainingOutcome {
         let p = parameters
         try p.validate()
+        try Word2VecTrainer.checkStart(parameters: p, resume: resume, pretrained: pretrained)
         let settings = resume?.analyzer ?? .standard
         let analyzer = Analyzer(settings.embedding)
         let builder = CorpusBuilder(maxSentenceLength: p.maxSentenceLength)
         for input in inputs {
-            let reading = ProgressReporter(label: "reading", unit: "bytes", quiet: quiet)
+            let reading = progress("reading", input.kind == .corpus ? "bytes" : "docs")
             switch input.kind {
             case .corpus: try builder.addCorpus(path: input.path, analyzer: analyzer, progress: reading)
             case .collection: try builder.addCollection(path: input.path, analyzer: analyzer, progress: reading)
@@ -80,8 +86,7 @@ public struct TrainingRecipe {
         let trainer = try Word2VecTrainer(parameters: p, vocabulary: vocabulary, corpus: corpus, analyzer: settings,
                                           resume: resume, pretrained: pretrained)
         log("training: \(p.architecture.rawValue)/\(p.loss.rawValue), dim \(p.dim), window \(p.window), \(p.epochs) epochs, \(p.threads) thread(s)")
-        let progress = ProgressReporter(label: "training", unit: "words", quiet: quiet)
-        let report = try trainer.train(progress: progress)  // clears its progress line
+        let report = try trainer.train(progress: progress("training", "words"))  // clears its progress line
         let model = trainer.model()
         try model.save(to: path)
         return TrainingOutcome(model: model, report: report, tokensRead: builder.tokens, tokensKept: corpus.tokenCount,

@@ -39,28 +39,34 @@ public func readVectors(path: String, format: VectorFileFormat? = nil) throws ->
     } else if header == nil {
         fmt = .tab
     } else {
-        // Text if the first record is a line of a word and `dim` numbers; else binary.
-        let dim = header!.dim
-        let avail = try r.ensure(4 * dim + 64 + 40 * dim)
-        var record = [UInt8]()
-        var i = 0
-        while i < avail && r.peek(i) != 0x0A { record.append(r.peek(i)); i += 1 }
-        var textual = false
-        if i < avail || avail < 4 * dim + 64 + 40 * dim {
-            let fields = record.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D })
-            // A row of dim numbers, or (to report a ragged or bad row by line) printable ASCII
-            // after the word: raw float32 bytes practically never are.
-            let rest = record.drop(while: { $0 != 0x20 && $0 != 0x09 })
-            textual = fields.count == dim + 1
-                || rest.allSatisfy { ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 || $0 == 0x0D }
-        }
-        fmt = textual ? .text : .binary
+        fmt = try firstRecordIsText(r, dim: header!.dim) ? .text : .binary
     }
     switch fmt {
     case .tab: return try readTab(r, first: first, path: path)
     case .text: return try readText(r, header: header!, path: path)
     case .binary: return try readBinary(r, header: header!, path: path)
     }
+}
+
+/// Whether the first record after a word2vec header is a text row: printable after the
+/// word, and either a word and numbers (a ragged row too, so that the text reader reports it
+/// by line) or, for dim ≥ 2, `dim` + 1 fields (a row with a bad value, likewise). Otherwise
+/// it is binary: the word, a space and 4·dim arbitrary bytes, whose "line" may end at once
+/// (a first byte 0x0A) or, in dimension 1, be one printable field.
+private func firstRecordIsText(_ r: BufferedBytes, dim: Int) throws -> Bool {
+    let reach = 4 * dim + 64 + 40 * dim
+    let avail = try r.ensure(reach)
+    var line = [UInt8]()
+    var i = 0
+    while i < avail && r.peek(i) != 0x0A { line.append(r.peek(i)); i += 1 }
+    // No line end within reach of a text row of dim values: binary.
+    if i == avail && avail == reach { return false }
+    let separator = { (b: UInt8) in b == 0x20 || b == 0x09 || b == 0x0D }
+    let rest = line.drop(while: { $0 != 0x20 && $0 != 0x09 })
+    guard rest.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || separator($0) }) else { return false }
+    let fields = line.split(whereSeparator: separator)
+    if fields.count >= 2 && fields.dropFirst().allSatisfy({ parseFloat($0) != nil }) { return true }
+    return dim >= 2 && fields.count == dim + 1
 }
 
 private func preview(_ bytes: [UInt8]) -> String {

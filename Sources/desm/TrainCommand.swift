@@ -65,10 +65,11 @@ struct TrainCommand: ParsableCommand {
         if let resume {
             let m = try EmbeddingModel.load(path: resume)
             base = m
-            if p.dim != m.dim {
-                printError("note: --dim \(p.dim) ignored: \(resume) has dimension \(m.dim)")
-                p.dim = m.dim
+            if let asked = training.givenDim, asked != m.dim {
+                throw DesmError("the model to resume has dimension \(m.dim): --dim \(asked) does not match it (leave out --dim to continue at \(m.dim))",
+                                path: resume)
             }
+            p.dim = m.dim
             if let old = m.parameters, old.loss == .hs, p.loss == .hs {
                 printError("note: syn1 (hierarchical softmax) restarts from zero: the Huffman tree changes with the vocabulary")
             }

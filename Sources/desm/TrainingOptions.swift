@@ -18,8 +18,12 @@ enum StandardTrainingDefaults: TrainingOptionDefaults {
 struct TrainingOptions<Defaults: TrainingOptionDefaults>: ParsableArguments {
     @Option(name: .long, help: "ns (negative sampling; keeps W_OUT) or hs (hierarchical softmax).")
     var loss: TrainingParameters.Loss = Defaults.parameters.loss
-    @Option(name: .long, help: "Vector dimension.")
-    var dim: Int = Defaults.parameters.dim
+    /// `--dim` as given (nil: not given), so that `desm train --resume` can tell a dimension
+    /// asked for from the default.
+    @Option(name: .customLong("dim"), help: ArgumentHelp("Vector dimension (default: \(Defaults.parameters.dim); with --resume, the model's).",
+                                                         valueName: "dim"))
+    var givenDim: Int?
+    var dim: Int { givenDim ?? Defaults.parameters.dim }
     @Option(name: .long, help: "Maximum context window on each side (shrunk at random per word).")
     var window: Int = Defaults.parameters.window
     @Option(name: .long, help: "Noise words per target with --loss ns.")

@@ -46,7 +46,7 @@ final class PytrecEvalOracleTests: XCTestCase {
     }
 
     func compare(qrelsRel: String, seeds: [UInt64], level: Int = 1) throws {
-        guard pythonHas("pytrec_eval") else { throw XCTSkip("pytrec_eval is not installed (pip install pytrec-eval-terrier): oracle test skipped") }
+        try requirePythonModule("pytrec_eval", pip: "pytrec-eval-terrier")
         let qrelsPath = try requireSharedData(qrelsRel)
         let qrels = try Qrels.load(path: qrelsPath)
         let measures = try Measure.parse(requests)

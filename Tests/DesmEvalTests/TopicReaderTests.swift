@@ -153,15 +153,19 @@ final class TopicReaderTests: XCTestCase {
         assertDesmError(["bad.xml:3:", "malformed XML", "mismatch"]) { _ = try loadTopics(path: p) }
     }
 
-    func testBillionLaughsFailsFast() {
+    /// An entity bomb (10^9 copies of a 30-byte entity: 30 GB expanded) is refused with a
+    /// one-line error naming the line that uses it: libxml2 stops it (its amplification
+    /// check, which it reports as an entity reference loop) before desm's own budget of 1 MiB
+    /// (`testEntityBudgetStopsLargeExpansions`) is reached. The bound that matters is memory:
+    /// ReliabilityTests reads the same bomb in a child process limited to 4 GB of address
+    /// space. (No wall-clock bound: a loaded machine would make it flaky.)
+    func testBillionLaughsIsRefused() {
         var dtd = "<!ENTITY lol0 \"lollollollollollollollollollol\">\n"
         for i in 1...9 {
             dtd += "<!ENTITY lol\(i) \"" + String(repeating: "&lol\(i - 1);", count: 10) + "\">\n"
         }
         let p = dir.write("bomb.xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE topics [\n\(dtd)]>\n<topics><topic number=\"1\"><query>&lol9;</query></topic></topics>\n")
-        let start = monotonicSeconds()
-        assertDesmError(["bomb.xml"]) { _ = try loadTopics(path: p) }
-        XCTAssertLessThan(monotonicSeconds() - start, 2.0)
+        assertDesmError(["bomb.xml:14: ", "entit"]) { _ = try loadTopics(path: p) }
     }
 
     func testModerateEntityNestingIsExpandedWithinBudget() throws {

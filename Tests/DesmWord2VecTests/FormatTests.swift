@@ -154,7 +154,7 @@ final class FormatTests: TempDirTestCase {
     }
 
     func testGensimLoadsExportedFiles() throws {
-        guard pythonHas("gensim") else { throw XCTSkip("gensim not installed (pip install gensim): oracle test skipped") }
+        try requirePythonModule("gensim", pip: "gensim")
         let m = sampleModel()
         var args = [String]()
         for (format, gz) in [(VectorFileFormat.text, false), (.binary, false), (.binary, true), (.text, true)] {

@@ -62,7 +62,7 @@ final class TextBadInputTests: XCTestCase {
         let laughs = """
             <?xml version="1.0"?>
             <!DOCTYPE topics [
-             <!ENTITY lol "lol">
+             <!ENTITY lol "lollollollollollollollollollol">
              <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
              <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
              <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
@@ -94,7 +94,8 @@ final class TextBadInputTests: XCTestCase {
                         outcome: .someLine, contains: ["malformed XML"]),
             HostileCase(reader: "topics", name: "XML truncated", make: file(String(xml.prefix(xml.count / 2))), outcome: .someLine, contains: ["malformed XML"]),
             HostileCase(reader: "topics", name: "XML nested 100000 deep", make: file(deep), outcome: .someLine, contains: ["malformed XML"]),
-            HostileCase(reader: "topics", name: "XML billion laughs", make: file(laughs), outcome: .named),
+            // 30 GB if expanded: refused at line 14, where it is used, under the 4 GB address limit.
+            HostileCase(reader: "topics", name: "XML billion laughs", make: file(laughs), outcome: .line(14), contains: ["entit"]),
             HostileCase(reader: "topics", name: "XML quadratic blowup", make: file(quadratic), outcome: .named, contains: ["entit"]),
             HostileCase(reader: "topics", name: "XML external entity not loaded", make: file(external), outcome: .accepted("1 topics"),
                         mustNotContain: ["root:"]),

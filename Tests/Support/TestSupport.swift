@@ -135,9 +135,3 @@ public func runProcess(_ executable: String, _ arguments: [String], stdin: Strin
 /// Whether this process runs under AddressSanitizer (its runtime is linked in), whose shadow
 /// memory and quarantine make resident-memory bounds meaningless.
 public let runningUnderAddressSanitizer: Bool = dlsym(nil, "__asan_init") != nil
-
-/// Whether a Python module can be imported (for oracle tests that skip without it).
-public func pythonHas(_ module: String) -> Bool {
-    guard let r = try? runProcess("/usr/bin/env", ["python3", "-c", "import \(module)"]) else { return false }
-    return r.status == 0
-}
