@@ -62,7 +62,14 @@ struct RankingArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Vector feedback: documents averaged. (default: 10)", valueName: "N"))
     var vectorFeedbackDocs: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Threads for ranking: full-collection DESM splits the documents between them, a topic set its queries. (default: all cores)", valueName: "N"))
+    var threads: Int?
+
+    @Flag(name: .long, help: "Print on standard error how long ranking took and the queries per second.")
+    var timing = false
+
     func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let alpha { guard alpha >= 0, alpha <= 1 else { throw ValidationError("--alpha must be in [0, 1]") } }
         if let problem = bm25Parameters.problem { throw ValidationError("--" + problem) }
         // An option that would change nothing is a mistake worth a word, not silence.
@@ -108,6 +115,18 @@ struct RankingArguments: ParsableArguments {
 
     /// Opens the index and, when the options need it, its model (checked against the index).
     func openRanker(index path: String) throws -> Ranker {
+        let ranker = try openRanker(at: path)
+        ranker.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        return ranker
+    }
+
+    /// The time line of `--timing`: `queries` ranked in `seconds`.
+    func timingLine(queries: Int, seconds: Double, threads: Int) -> String {
+        String(format: "timing: %d %@ ranked in %.3f s: %.1f queries/s (%d thread%@)", queries, queries == 1 ? "query" : "queries",
+               seconds, Double(queries) / max(seconds, 1e-9), threads, threads == 1 ? "" : "s")
+    }
+
+    private func openRanker(at path: String) throws -> Ranker {
         let index = try DocumentIndex(path: path)
         guard try options(readingStoplist: false).usesModel else { return try Ranker(index: index, model: nil) }
         guard let modelPath = model ?? index.manifest.modelPath else {

@@ -59,9 +59,11 @@ struct RunCommand: ParsableCommand {
         let queries = try topicList.map { try $0.text(fields: field) }
         let runTag = tag ?? ranker.tag(for: options)
         let writer = try out == "-" ? RunWriter(standardOutputWithTag: runTag) : RunWriter(path: out, tag: runTag)
+        let started = monotonicSeconds()
         let stats = try writeRun(ranker: ranker, topicIDs: topicList.map(\.id), queries: queries,
                                  options: options, depth: depth, to: writer)
         try writer.commit()
+        if ranking.timing { printError(ranking.timingLine(queries: queries.count, seconds: monotonicSeconds() - started, threads: ranker.threads)) }
         if !quiet {
             for note in stats.notes { printError("note: \(note)") }
             printError("wrote \(out == "-" ? "standard output" : out): \(topicList.count) topics, \(stats.lines) lines, tag \(writer.tag)")

@@ -81,7 +81,9 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let options = try ranking.options()
         let ranker = try ranking.openRanker(index: index)
+        let started = monotonicSeconds()
         var result = try ranker.rank(query, options: options, k: k)
+        if ranking.timing { printError(ranking.timingLine(queries: 1, seconds: monotonicSeconds() - started, threads: ranker.threads)) }
         if argumentHadInvalidUTF8(query) {
             result.notes.insert("the query has bytes that are not valid UTF-8: each was read as U+FFFD (a word with one matches nothing)", at: 0)
         }

@@ -42,6 +42,30 @@ final class DenseKernelTests: XCTestCase {
         }
     }
 
+    /// `--threads` changes the speed, never the run; `--timing` reports queries per second.
+    func testThreadsChangeNothingButTheTimeAndTimingIsReported() throws {
+        let index = try buildIndexWithDesm(in: dir)
+        let topics = dir + "/t.tsv"
+        try "1\tapple banana\n2\tcherry grape kumquat\n3\tdurian\n".write(toFile: topics, atomically: true, encoding: .utf8)
+        for scorer in ["in-out", "bm25", "mixture"] {
+            var runs: [String] = []
+            for threads in ["1", "2", "3"] {
+                let out = dir + "/t\(threads).run"
+                let r = try runDesm(["run", index, "--topics", topics, "--scorer", scorer, "--threads", threads, "--timing", "--out", out])
+                XCTAssertEqual(r.status, 0, r.stderr)
+                XCTAssertTrue(r.stderr.contains("timing: 3 queries ranked in "), r.stderr)
+                XCTAssertTrue(r.stderr.contains("queries/s (\(threads) thread"), r.stderr)
+                runs.append(try String(contentsOfFile: out, encoding: .utf8))
+            }
+            XCTAssertEqual(Set(runs).count, 1, scorer)
+        }
+        let s = try runDesm(["search", index, "apple", "--timing", "--threads", "1"])
+        XCTAssertTrue(s.stderr.contains("timing: 1 query ranked in "), s.stderr)
+        XCTAssertFalse(try runDesm(["search", index, "apple"]).stderr.contains("timing"))
+        let bad = try runDesm(["search", index, "apple", "--threads", "0"])
+        XCTAssertTrue(bad.stderr.contains("--threads must be at least 1"), bad.stderr)
+    }
+
     func assertRunsAgree(_ a: String, _ b: String, _ label: String) throws {
         let la = a.split(separator: "\n"), lb = b.split(separator: "\n")
         XCTAssertEqual(la.count, lb.count, label)
