@@ -27,7 +27,7 @@ struct ExperimentReport {
         for (ri, e) in comparison.evaluations.enumerated() {
             var cells = ["`\(e.runName)`" + (e.runName == outcome.recommended ? " (recommended)" : "")]
             for (m, _) in Self.shown {
-                var cell = String(format: "%.4f", e.summary(m) ?? 0)
+                var cell = String(format: "%.4f", comparison.mean(ri, m) ?? 0)
                 if ri > 0, let mi = comparison.measures.firstIndex(of: m) {
                     let c = comparison.comparisons[ri][mi]
                     var marks = ""
@@ -61,7 +61,7 @@ struct ExperimentReport {
                   let a = byName[e.runName] else { continue }
             let m = Measure.ndcgCut(10)
             let pa = a.perTopic(m), pb = b.perTopic(m)
-            let topics = pa.keys.filter { pb[$0] != nil }.sorted(by: byteOrderLess)
+            let topics = comparison.sharedTopics
             let x = topics.map { pa[$0]! }, y = topics.map { pb[$0]! }
             rows.append((setting + system.modifiers.map { "+" + $0.rawValue }.joined(),
                          pairedTTest(x, y), pairedRandomizationTest(x, y, permutations: comparison.permutations, seed: comparison.seed),
@@ -87,7 +87,7 @@ struct ExperimentReport {
         for prefix in ["rerank:", "", "mixture:"] {
             guard let a = byName[prefix + "in-in"], let b = byName[prefix + "in-out"] else { continue }
             let pa = a.perTopic(.ndcgCut(10)), pb = b.perTopic(.ndcgCut(10))
-            let topics = pa.keys.filter { pb[$0] != nil }.sorted(by: byteOrderLess)
+            let topics = comparison.sharedTopics
             return (prefix.isEmpty ? "full collection" : String(prefix.dropLast()), topics.map { pb[$0]! - pa[$0]! })
         }
         return nil
@@ -104,6 +104,13 @@ struct ExperimentReport {
         md += "\(e0?.numQ ?? 0) topics evaluated (topics missing from the qrels are skipped, as trec_eval 9.0.8 does)"
         if let l = config.relevanceLevel, l != 1 { md += "; binary measures count grade ≥ \(l) as relevant" }
         md += ".\n\n"
+        if comparison.topicsDiffer {
+            let lacking = zip(comparison.evaluations, comparison.lackingTopics).filter { !$1.isEmpty }
+                .map { "`\($0.runName)` \($1.count) (\(listed($1, limit: 3)))" }
+            md += "Some systems retrieved nothing for some topics, so every table and chart compares the systems over "
+            md += "the \(comparison.sharedTopics.count) topics they all have (the JSON's `mean` is each system's own trec_eval mean). "
+            md += "Topics lacking: " + lacking.joined(separator: ", ") + ".\n\n"
+        }
         md += table(comparison)
         md += "\nMarks: ▲/▼ significantly above/below `\(e0?.runName ?? "")` by a paired two-sided t-test (†) and/or a paired "
         md += "randomization test (‡, \(comparison.permutations) permutations, seed \(comparison.seed)), p < 0.05, uncorrected for multiple comparisons.\n\n"
@@ -285,11 +292,10 @@ struct ExperimentReport {
         let dir = runner.resultsDirectory
         let name = config.name
         var labels: [String] = [], values: [Double] = [], lower: [Double] = [], upper: [Double] = []
-        for e in comparison.evaluations {
-            let v = e.perTopic(.ndcgCut(10)).sorted { byteOrderLess($0.key, $1.key) }.map(\.value)
-            let ci = tConfidenceInterval(v)
+        for (r, e) in comparison.evaluations.enumerated() {
+            let ci = tConfidenceInterval(comparison.sharedValues(r, .ndcgCut(10)))
             labels.append(e.runName)
-            values.append(e.summary(.ndcgCut(10)) ?? 0)
+            values.append(comparison.mean(r, .ndcgCut(10)) ?? 0)
             lower.append(ci?.lower ?? values.last!)
             upper.append(ci?.upper ?? values.last!)
         }
