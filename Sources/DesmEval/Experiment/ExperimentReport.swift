@@ -98,7 +98,7 @@ struct ExperimentReport {
         var md = "# Experiment `\(config.name)`\n\n"
         md += "desm \(desmVersion); results also in [`\(config.name).json`](\(config.name).json).\n\n"
         if let d = config.description { md += d + "\n\n" }
-        md += "Reproduce with `\(runner.command)` (the model and index are cached in `\(displayPath(runner.cacheDirectory))`; "
+        md += "Reproduce with \(reproduction()) (the model and index are cached in \(cacheSetting()); "
         md += "delete them to retrain).\n\n"
         md += "## Results\n\n"
         md += "\(e0?.numQ ?? 0) topics evaluated (topics missing from the qrels are skipped, as trec_eval 9.0.8 does)"
@@ -136,39 +136,7 @@ struct ExperimentReport {
         md += "![NDCG@10 with 95% confidence intervals](\(chart))\n\n"
         if let diffChart { md += "![Per-topic NDCG@10, IN-OUT minus IN-IN](\(diffChart))\n\n" }
         md += tuningSection()
-        md += "## Settings\n\n"
-        md += "- Collection: `\(displayPath(config.collection))`, \(outcome.index.documents) documents"
-        if outcome.index.documentsWithoutVocabulary > 0 { md += " (\(outcome.index.documentsWithoutVocabulary) with no in-vocabulary word: DESM scores them 0)" }
-        md += String(format: "; BM25 statistics: %d terms, average length %.1f.\n", outcome.index.bm25.terms, outcome.index.bm25.averageLength)
-        md += "- Topics: `\(displayPath(config.topics))`, field(s) \(runner.fields.joined(separator: " + ")); qrels `\(displayPath(config.qrels))`.\n"
-        if let t = config.tuning {
-            md += "- Tuning topics (every tuned parameter): `\(displayPath(t.topics))`, qrels `\(displayPath(t.qrels))`.\n"
-        } else if !outcome.tunings.isEmpty {
-            md += "- No tuning topics: tuned parameters chosen by \(runner.folds)-fold cross-validation over the test topics.\n"
-        }
-        let m = outcome.model
-        if let p = m.parameters {
-            md += "- Embeddings trained on \(m.corpora.map { "`\(displayPath($0))`" }.joined(separator: " + ")): "
-            md += "\(p.architecture.rawValue), negative sampling (\(p.negative) noise words), dim \(p.dim), window \(p.window), "
-            md += "sample \(p.sample), min-count \(p.minCount), \(p.epochs) epochs, learning rate \(p.startingAlpha), \(p.threads) thread(s), seed \(p.seed); "
-            md += "vocabulary \(m.vocabulary) words.\n"
-        } else {
-            md += "- Embeddings: pretrained model `\(displayPath(m.path))`, vocabulary \(m.vocabulary) words, dim \(m.dim).\n"
-        }
-        if config.center == true {
-            md += "- Word vectors mean-centred (count-weighted mean of each space subtracted) before centroids and query vectors (`desm index --center`).\n"
-        }
-        md += String(format: "- Model checksum %08x; analyzer: embedding tokens unstemmed, BM25 terms Porter-stemmed with Lucene's English stopwords.\n", m.checksum)
-        if let q = try? runner.queryStoplist(), !q.isEmpty {
-            md += "- Query stoplist `\(q.name)` (\(q.words.sorted().joined(separator: " "))): removed from every query (DESM words and BM25 terms) before scoring; documents and index unchanged.\n"
-        }
-        md += "- BM25 k1 \(runner.bm25.k1), b \(runner.bm25.b); re-ranking depth \(runner.rerankDepth); run depth \(runner.depth); mixture normalisation \(runner.normalisation.rawValue).\n"
-        if !outcome.addedSystems.isEmpty {
-            md += "- Added to the config's systems: " + outcome.addedSystems.map { "`\($0)`" }.joined(separator: ", ")
-            md += " (the recommended system runs on every collection).\n"
-        }
-        md += "- Run tags:\n"
-        for (name, tag) in zip(outcome.systems, outcome.tags) { md += "  - `\(name)`: `\(tag)`\n" }
+        md += settingsSection()
         if !outcome.notes.isEmpty {
             md += "\n## Notes\n\n"
             for n in outcome.notes.prefix(20) { md += "- \(n)\n" }
