@@ -26,57 +26,7 @@ public func formatTrecEval(_ e: RunEvaluation, perTopic: Bool) -> String {
     return out
 }
 
-/// One run compared with the first (baseline) run on one measure.
-public struct MeasureComparison: Sendable {
-    public var measure: Measure
-    public var baselineMean: Double
-    public var mean: Double
-    /// Topics used by the paired tests (evaluated in both runs, or all qrels topics with `-c`).
-    public var pairedTopics: Int
-    public var tTest: PairedTestResult?
-    public var randomization: PairedTestResult?
-}
-
-/// Several runs side by side: each run's summaries, and paired tests of each run against the
-/// first on every (non-count) measure.
-public struct RunComparison: Sendable {
-    public var evaluations: [RunEvaluation]
-    public var measures: [Measure]
-    /// `comparisons[r][m]` for run r ≥ 1 (index 0 is empty).
-    public var comparisons: [[MeasureComparison]]
-    public var permutations: Int
-    public var seed: UInt64
-    public var complete: Bool
-
-    /// Compares runs. Paired tests use the topics evaluated in both runs; with `complete`
-    /// (`-c`), every qrels topic, a missing one scoring 0.
-    public init(_ evaluations: [RunEvaluation], complete: Bool, permutations: Int = 10_000, seed: UInt64 = 0x5EED_DE5A) {
-        self.evaluations = evaluations
-        self.measures = evaluations.first?.measures.filter { $0.kind != .runid } ?? []
-        self.permutations = permutations
-        self.seed = seed
-        self.complete = complete
-        var all: [[MeasureComparison]] = [[]]
-        guard let base = evaluations.first else { comparisons = []; return }
-        for e in evaluations.dropFirst() {
-            var row: [MeasureComparison] = []
-            for m in measures {
-                let a = base.perTopic(m, complete: complete)
-                let b = e.perTopic(m, complete: complete)
-                let topics = a.keys.filter { b[$0] != nil }.sorted(by: byteOrderLess)
-                let av = topics.map { a[$0]! }, bv = topics.map { b[$0]! }
-                let tested = !m.kind.isCount
-                row.append(MeasureComparison(
-                    measure: m, baselineMean: base.summary(m) ?? 0, mean: e.summary(m) ?? 0,
-                    pairedTopics: topics.count,
-                    tTest: tested ? pairedTTest(av, bv) : nil,
-                    randomization: tested ? pairedRandomizationTest(av, bv, permutations: permutations, seed: seed) : nil))
-            }
-            all.append(row)
-        }
-        comparisons = all
-    }
-
+extension RunComparison {
     /// A plain-text table: rows are measures, columns runs; after the first run each cell
     /// shows the value, the difference to the first run, and marks for p < `alpha`:
     /// `†` paired t-test, `‡` randomization test; with `pValues`, both p-values too.
@@ -85,10 +35,10 @@ public struct RunComparison: Sendable {
         var rows: [[String]] = []
         for (mi, m) in measures.enumerated() {
             var row = [m.name]
-            for (ri, e) in evaluations.enumerated() {
-                let v = e.summary(m) ?? 0
-                var cell = m.kind.isCount ? String(Int(v.rounded())) : String(format: "%.4f", v)
-                if ri > 0 && !m.kind.isCount {
+            for ri in evaluations.indices {
+                let v = means[ri][mi]
+                var cell = !v.isFinite ? "-" : m.kind.isCount ? String(Int(v.rounded())) : String(format: "%.4f", v)
+                if ri > 0 && !m.kind.isCount && v.isFinite {
                     let c = comparisons[ri][mi]
                     cell += String(format: " (%+.4f)", c.mean - c.baselineMean)
                     var marks = ""
@@ -118,8 +68,22 @@ public struct RunComparison: Sendable {
         for r in rows { out += render(r) + "\n" }
         out += String(format: "† paired t-test p < %g, ‡ paired randomization test p < %g (%d permutations, seed %llu); differences are to %@; ",
                       alpha, alpha, permutations, seed, evaluations.first?.runName ?? "")
-        out += complete ? "tests over all qrels topics (missing = 0)\n" : "tests over the topics evaluated in both runs\n"
+        if topicsDiffer {
+            out += "values, differences and tests over the \(sharedTopics.count) topic(s) every run has\n"
+            out += topicsLackingLine() + "\n"
+        } else {
+            out += complete ? "tests over all qrels topics (missing = 0)\n" : "tests over the topics evaluated in both runs\n"
+        }
         return out
+    }
+
+    /// Which runs lack topics another run has: `topics lacking (of the 50 evaluated in any
+    /// run; left out of every value above): a.run 0, half.run 25 (q26, q27, …)`.
+    func topicsLackingLine() -> String {
+        let parts = zip(evaluations, lackingTopics).map { e, lacking in
+            "\(e.runName) \(lacking.count)" + (lacking.isEmpty ? "" : " (\(listed(lacking, limit: 3)))")
+        }
+        return "topics lacking (of the \(anyTopics) evaluated in any run; left out of every value above): " + parts.joined(separator: ", ")
     }
 
     /// The comparison as JSON: per run, its summary, per-topic values and the paired tests
@@ -129,9 +93,14 @@ public struct RunComparison: Sendable {
         for (ri, e) in evaluations.enumerated() {
             var summary: [String: Any] = [:]
             for m in measures { summary[m.name] = jsonNumber(m, e.summary(m) ?? 0) }
+            var shared: [String: Any] = [:]
+            for (mi, m) in measures.enumerated() where means[ri][mi].isFinite { shared[m.name] = jsonNumber(m, means[ri][mi]) }
             var run: [String: Any] = [
                 "name": e.runName, "tag": e.runTag, "num_q": e.numQ, "summary": summary,
+                "summary_over_shared_topics": shared, "lacking_topics": lackingTopics[ri],
                 "missing_topics": e.missingTopics, "unjudged_topics": e.unjudgedTopics,
+                "topics_without_judged_documents": e.coverage.topicsWithoutJudgedDocuments,
+                "retrieved_docnos": e.coverage.retrievedDocnos, "docnos_not_in_qrels": e.coverage.docnosNotInQrels,
             ]
             if perTopic {
                 var topics: [String: Any] = [:]
@@ -146,7 +115,7 @@ public struct RunComparison: Sendable {
             }
             if ri > 0 {
                 var tests: [String: Any] = [:]
-                for c in comparisons[ri] where !c.measure.kind.isCount {
+                for c in comparisons[ri] where !c.measure.kind.isCount && c.mean.isFinite && c.baselineMean.isFinite {
                     var t: [String: Any] = ["difference": c.mean - c.baselineMean, "topics": c.pairedTopics]
                     if let tt = c.tTest {
                         if tt.statistic.isFinite { t["t"] = tt.statistic }
@@ -163,7 +132,7 @@ public struct RunComparison: Sendable {
             "measures": measures.map(\.name), "runs": runs,
             "baseline": evaluations.first?.runName ?? "",
             "randomization": ["permutations": permutations, "seed": seed],
-            "average_over_all_qrels_topics": complete,
+            "average_over_all_qrels_topics": complete, "shared_topics": sharedTopics.count,
         ]
         let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self) + "\n"

@@ -39,6 +39,8 @@ public struct RunEvaluation: Sendable {
     public var missingTopics: [String]
     /// Run topics absent from the qrels (always ignored, as trec_eval does).
     public var unjudgedTopics: [String]
+    /// How much of what the run retrieved for the evaluated topics the qrels judge.
+    public var coverage: JudgmentCoverage
 
     public func index(of m: Measure) -> Int? { measures.firstIndex(of: m) }
 
@@ -67,6 +69,8 @@ public struct RunEvaluation: Sendable {
 struct RankedJudgments {
     var retrieved: [Int?]
     var judged: [Int]
+    /// The retrieved documents' docnos, in the same order as `retrieved`.
+    var docnos: [String]
 
     /// Sorts like trec_eval 9.x: score descending with scores held as 32-bit floats (so
     /// scores equal as Float tie), ties by docno descending in byte order.
@@ -79,7 +83,12 @@ struct RankedJudgments {
         if let m = maxDocs, keyed.count > m { keyed.removeLast(keyed.count - m) }
         retrieved = keyed.map { judgments[$0.docno] }
         judged = Array(judgments.values)
+        docnos = keyed.map(\.docno)
     }
+
+    /// True when no retrieved document has a grade of 0 or more (negative grades count as
+    /// unjudged, as for every measure).
+    var retrievedNoJudgedDocument: Bool { !retrieved.contains { ($0 ?? -1) >= 0 } }
 }
 
 /// Measure values for one topic, in the order of `measures`.
@@ -152,10 +161,12 @@ public func evaluate(run: RunFile, qrels: Qrels, measures: [Measure], options: E
     }
     var values: [[Double]] = []
     values.reserveCapacity(common.count)
+    var coverage = JudgmentCoverage()
     for t in common {
         let ranked = RankedJudgments(entries: run.topics[t]!, judgments: qrels.judgments[t]!,
                                      maxDocs: options.maxDocsPerTopic)
         values.append(topicValues(ranked, measures: measures, level: options.relevanceLevel))
+        coverage.add(topic: t, ranked, qrels: qrels)
     }
     let numQ = options.averageOverAllQrelsTopics ? qrels.judgments.count : common.count
     var summary = [Double](repeating: 0, count: measures.count)
@@ -174,5 +185,6 @@ public func evaluate(run: RunFile, qrels: Qrels, measures: [Measure], options: E
         runName: run.name, runTag: run.tag, measures: measures, topics: common, values: values,
         summary: summary, numQ: numQ,
         missingTopics: qrels.topicIDs.filter { !commonSet.contains($0) },
-        unjudgedTopics: run.topics.keys.filter { qrels.judgments[$0] == nil }.sorted(by: byteOrderLess))
+        unjudgedTopics: run.topics.keys.filter { qrels.judgments[$0] == nil }.sorted(by: byteOrderLess),
+        coverage: coverage)
 }

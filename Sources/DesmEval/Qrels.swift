@@ -8,6 +8,8 @@ public struct Qrels: Sendable {
     public let path: String
     /// topic → document → grade.
     public private(set) var judgments: [String: [String: Int]]
+    /// Every docno on some line of the qrels, whatever its topic and grade.
+    public private(set) var docnos: Set<String> = []
 
     /// Topics in trec_eval's order (byte-wise ascending, as `strcmp`).
     public var topicIDs: [String] { judgments.keys.sorted(by: byteOrderLess) }
@@ -32,6 +34,7 @@ public struct Qrels: Sendable {
             throw DesmError.at(path, line: line, "document \(docno) judged twice for topic \(topic)")
         }
         judgments[topic, default: [:]][docno] = grade
+        docnos.insert(docno)
     }
 
     /// The grade of a document for a topic, or nil when it is not judged.

@@ -1,21 +1,25 @@
 import CLibXML2
 import DesmText
 
-/// The most text that custom (DTD-declared) entity references may add to one topics file.
-/// Predefined entities and character references are expanded by libxml2 itself; custom
-/// internal entities are expanded here, under this budget, so that an entity bomb
-/// ("billion laughs") fails fast instead of eating memory.
+/// The most text that internal entity references may add to one topics file (element text
+/// and attribute values together). libxml2 refuses entity bombs itself (its amplification
+/// guard, below); desm expands the references that remain, under this budget, so that a
+/// blow-up libxml2 lets through ("quadratic blowup": one large entity referenced many
+/// times) fails fast instead of eating memory.
 public let xmlEntityExpansionLimit = 1 << 20
 
-/// How deep custom entity references may nest.
+/// How deep internal entity references may nest.
 let xmlEntityDepthLimit = 8
 
-/// Parser options: no network (XML_PARSE_NONET), no entity substitution (no
-/// XML_PARSE_NOENT), no external DTD loading (no XML_PARSE_DTDLOAD/DTDATTR), no relaxed
-/// limits (no XML_PARSE_HUGE), and errors kept for our message instead of printed.
+/// Parser options. Set: no network (XML_PARSE_NONET), errors kept for our message instead
+/// of printed (NOERROR, NOWARNING), line numbers past 65,535 (BIG_LINES). Not set: entity
+/// substitution (NOENT: libxml2 keeps references to internal entities as nodes, and
+/// `XMLTextCollector` expands them under a budget), external DTD loading (DTDLOAD, DTDATTR,
+/// DTDVALID: external entities and external DTD subsets are never read), relaxed limits
+/// (HUGE: libxml2's depth and entity-amplification limits apply).
 let topicXMLOptions: Int32 = Int32(bitPattern:
     XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
-    | XML_PARSE_BIG_LINES.rawValue)  // line numbers past 65,535 in errors, not capped
+    | XML_PARSE_BIG_LINES.rawValue)
 
 /// Reads XML topics with libxml2.
 ///
@@ -24,34 +28,37 @@ let topicXMLOptions: Int32 = Int32(bitPattern:
 /// is its `number` attribute (also `id`, `qid`, `num`), or the text of a `<num>`/`<number>`
 /// child (a "Number:" label is stripped). Every other child element is a field named after
 /// the element; its text is the text of all it contains (CDATA included, comments and
-/// processing instructions left out), whitespace collapsed.
+/// processing instructions left out), whitespace collapsed. References to internal entities
+/// (declared in the file's own DTD) are expanded in text and attribute values; references
+/// to external ones expand to nothing (never read).
 func parseXMLTopics(_ bytes: [UInt8], path: String, entityExpansionLimit: Int = xmlEntityExpansionLimit) throws -> [Topic] {
     xmlInitParser()
     guard let ctxt = xmlNewParserCtxt() else {
         throw DesmError("libxml2 could not allocate a parser", path: path)
     }
     defer { xmlFreeParserCtxt(ctxt) }
-    let doc: xmlDocPtr? = bytes.withUnsafeBufferPointer { buf in
-        buf.withMemoryRebound(to: CChar.self) { chars in
-            xmlCtxtReadMemory(ctxt, chars.baseAddress, Int32(clamping: chars.count), path, nil, topicXMLOptions)
+    let errors = XMLErrorLog()
+    let doc: xmlDocPtr? = errors.recording {
+        bytes.withUnsafeBufferPointer { buf in
+            buf.withMemoryRebound(to: CChar.self) { chars in
+                xmlCtxtReadMemory(ctxt, chars.baseAddress, Int32(clamping: chars.count), path, nil, topicXMLOptions)
+            }
         }
     }
-    guard let doc else {
-        throw xmlFailure(ctxt, path: path)
-    }
+    guard let doc else { throw errors.failure(ctxt, path: path) }
     defer { xmlFreeDoc(doc) }
-    if ctxt.pointee.wellFormed == 0 { throw xmlFailure(ctxt, path: path) }
+    if ctxt.pointee.wellFormed == 0 { throw errors.failure(ctxt, path: path) }
     guard let root = xmlDocGetRootElement(doc) else {
         throw DesmError("XML has no root element", path: path)
     }
-    var reader = XMLTextCollector(doc: doc, path: path, limit: entityExpansionLimit)
+    let reader = XMLTextCollector(doc: doc, path: path, limit: entityExpansionLimit)
     let elements: [xmlNodePtr]
-    if topicNumber(root) != nil {
+    if try reader.topicNumber(root) != nil {
         elements = [root]
     } else {
         let children = elementChildren(root)
-        if !children.contains(where: { topicNumber($0) != nil }),
-           let deeper = children.first(where: { elementChildren($0).contains { topicNumber($0) != nil } }) {
+        if try !children.contains(where: { try reader.topicNumber($0) != nil }),
+           let deeper = try children.first(where: { try elementChildren($0).contains { try reader.topicNumber($0) != nil } }) {
             elements = elementChildren(deeper)
         } else {
             elements = children
@@ -61,32 +68,68 @@ func parseXMLTopics(_ bytes: [UInt8], path: String, entityExpansionLimit: Int = 
     for element in elements {
         let line = Int(xmlGetLineNo(element))
         let tag = nodeName(element)
-        guard let number = topicNumber(element), !number.isEmpty else {
+        guard let number = try reader.topicNumber(element), !number.isEmpty else {
             throw DesmError.at(path, line: line, "<\(tag)> has no number (no number attribute, no <num> or <number> child)")
         }
         var fields: [TopicField] = []
         for child in elementChildren(element) {
             let name = nodeName(child)
             if name == "num" || name == "number" { continue }
-            let text = try reader.text(of: child)
-            fields.append(TopicField(name: name, text: collapseWhitespace(text)))
+            fields.append(TopicField(name: name, text: collapseWhitespace(try reader.text(of: child))))
         }
         var attributes: [String: String] = [:]
-        for (k, v) in nodeAttributes(element) where k != "number" { attributes[k] = v }
+        for (k, v) in try reader.attributes(of: element) where k != "number" { attributes[k] = v }
         topics.append(Topic(id: number, fields: fields, attributes: attributes, path: path, line: line))
     }
     return topics
 }
 
-/// A DesmError from libxml2's last error: file, line and libxml2's own message.
-private func xmlFailure(_ ctxt: xmlParserCtxtPtr, path: String) -> DesmError {
-    if let err = xmlCtxtGetLastError(ctxt) {
-        let message = err.pointee.message.map { String(cString: $0) } ?? "unknown error"
-        let line = Int(err.pointee.line)
-        let text = "malformed XML: " + collapseWhitespace(message)
+/// libxml2's errors while one file is parsed. libxml2 keeps only the last error on the
+/// context, and the last is often a consequence ("Premature end of data in tag topics" after
+/// a mismatched tag); the first error about the document itself is the cause, so a
+/// structured error handler keeps it (and the first error inside an entity's replacement
+/// text, which libxml2 reports at line 1 of that text and then again at the reference).
+private final class XMLErrorLog {
+    var first: (line: Int, code: Int32, message: String)?
+    var firstInEntity: String?
+
+    /// Runs `body` with this log as the thread's libxml2 structured error handler.
+    func recording<T>(_ body: () -> T) -> T {
+        xmlSetStructuredErrorFunc(Unmanaged.passUnretained(self).toOpaque()) { context, error in
+            guard let context, let e = error?.pointee else { return }
+            // Warnings, and namespace errors (which leave the document well-formed), are not causes.
+            guard e.level.rawValue >= XML_ERR_ERROR.rawValue, e.domain != Int32(XML_FROM_NAMESPACE.rawValue) else { return }
+            let log = Unmanaged<XMLErrorLog>.fromOpaque(context).takeUnretainedValue()
+            let message = collapseWhitespace(e.message.map { String(cString: $0) } ?? "unknown error")
+            if e.file == nil {
+                if log.firstInEntity == nil { log.firstInEntity = message }
+            } else if log.first == nil {
+                log.first = (Int(e.line), Int32(e.code), message)
+            }
+        }
+        defer { xmlSetStructuredErrorFunc(nil, nil) }
+        return withExtendedLifetime(self) { body() }
+    }
+
+    /// The one-line error: libxml2's first error about the document, with its line (the
+    /// context's last error when none was recorded).
+    func failure(_ ctxt: xmlParserCtxtPtr, path: String) -> DesmError {
+        var found = first
+        if found == nil, let e = xmlCtxtGetLastError(ctxt) {
+            found = (Int(e.pointee.line), Int32(e.pointee.code),
+                     collapseWhitespace(e.pointee.message.map { String(cString: $0) } ?? "unknown error"))
+        }
+        guard let (line, code, message) = found else {
+            return DesmError("malformed XML (libxml2 gave no message)", path: path)
+        }
+        var text = "malformed XML: " + message
+        if code == Int32(XML_ERR_ENTITY_LOOP.rawValue) {
+            text += " (libxml2 says so of entities that refer to themselves or expand too much: refused)"
+        } else if let inner = firstInEntity, inner != message {
+            text += " (in an entity's replacement text: \(inner))"
+        }
         return line > 0 ? DesmError.at(path, line: line, text) : DesmError(text, path: path)
     }
-    return DesmError("malformed XML (libxml2 gave no message)", path: path)
 }
 
 private func nodeName(_ node: xmlNodePtr) -> String {
@@ -104,66 +147,68 @@ private func elementChildren(_ node: xmlNodePtr) -> [xmlNodePtr] {
     return out
 }
 
-/// An attribute's value: the concatenated text of its children (libxml2 keeps it as text
-/// nodes, entity references already resolved for the predefined entities).
-private func nodeAttributes(_ node: xmlNodePtr) -> [(String, String)] {
-    var out: [(String, String)] = []
-    var attr = node.pointee.properties
-    while let a = attr {
-        let name = a.pointee.name.map { String(cString: $0) } ?? ""
-        var value = ""
-        var child = a.pointee.children
-        while let c = child {
-            if let content = c.pointee.content { value += String(cString: content) }
-            child = c.pointee.next
-        }
-        out.append((name, collapseWhitespace(value)))
-        attr = a.pointee.next
-    }
-    return out
-}
-
-/// The topic number of an element, or nil when it has none.
-private func topicNumber(_ node: xmlNodePtr) -> String? {
-    let attrs = nodeAttributes(node)
-    for key in ["number", "id", "qid", "num"] {
-        if let v = attrs.first(where: { $0.0 == key })?.1, !v.isEmpty { return v }
-    }
-    for child in elementChildren(node) {
-        let name = nodeName(child)
-        if name == "num" || name == "number" {
-            var text = ""
-            var c = child.pointee.children
-            while let t = c {
-                if (t.pointee.type == XML_TEXT_NODE || t.pointee.type == XML_CDATA_SECTION_NODE),
-                   let content = t.pointee.content { text += String(cString: content) }
-                c = t.pointee.next
-            }
-            var s = collapseWhitespace(text)
-            if s.lowercased().hasPrefix("number:") { s = collapseWhitespace(String(s.dropFirst(7))) }
-            return s
-        }
-    }
-    return nil
-}
-
-/// Gathers the text under a node, expanding custom entity references under a budget.
-private struct XMLTextCollector {
+/// Gathers the text of elements and attribute values, expanding references to internal
+/// entities (libxml2 keeps them as entity-reference nodes; the entity's parsed content is
+/// its children) at most `xmlEntityDepthLimit` deep and `limit` bytes in all.
+private final class XMLTextCollector {
     let doc: xmlDocPtr
     let path: String
     let limit: Int
     var expanded = 0
+    /// The line of the element being read, for nodes inside entities (which have none).
+    var currentLine = 0
+    /// Memos, so that nothing is expanded (and counted against the budget) twice.
+    var numbers: [xmlNodePtr: String?] = [:]
+    var attributeValues: [xmlNodePtr: [(String, String)]] = [:]
 
-    var fieldLine = 0
+    init(doc: xmlDocPtr, path: String, limit: Int) {
+        self.doc = doc
+        self.path = path
+        self.limit = limit
+    }
 
-    mutating func text(of node: xmlNodePtr) throws -> String {
-        fieldLine = Int(xmlGetLineNo(node))
+    /// The text of all a node contains; an element inside counts as a space.
+    func text(of node: xmlNodePtr) throws -> String {
+        currentLine = Int(xmlGetLineNo(node))
         var out = ""
         try append(node.pointee.children, to: &out, depth: 0, inEntity: false)
         return out
     }
 
-    private mutating func append(_ first: xmlNodePtr?, to out: inout String, depth: Int, inEntity: Bool) throws {
+    /// An element's attributes, each value whitespace-collapsed.
+    func attributes(of node: xmlNodePtr) throws -> [(String, String)] {
+        if let known = attributeValues[node] { return known }
+        var out: [(String, String)] = []
+        var attr = node.pointee.properties
+        while let a = attr {
+            currentLine = Int(xmlGetLineNo(node))
+            var value = ""
+            try append(a.pointee.children, to: &value, depth: 0, inEntity: false)
+            out.append((a.pointee.name.map { String(cString: $0) } ?? "", collapseWhitespace(value)))
+            attr = a.pointee.next
+        }
+        attributeValues[node] = out
+        return out
+    }
+
+    /// The topic number of an element, or nil when it has none.
+    func topicNumber(_ node: xmlNodePtr) throws -> String? {
+        if let known = numbers[node] { return known }
+        var number: String? = nil
+        let attrs = try attributes(of: node)
+        for key in ["number", "id", "qid", "num"] {
+            if let v = attrs.first(where: { $0.0 == key })?.1, !v.isEmpty { number = v; break }
+        }
+        if number == nil, let child = elementChildren(node).first(where: { ["num", "number"].contains(nodeName($0)) }) {
+            var s = collapseWhitespace(try text(of: child))
+            if s.lowercased().hasPrefix("number:") { s = collapseWhitespace(String(s.dropFirst(7))) }
+            number = s
+        }
+        numbers[node] = number
+        return number
+    }
+
+    private func append(_ first: xmlNodePtr?, to out: inout String, depth: Int, inEntity: Bool) throws {
         var node = first
         while let n = node {
             switch n.pointee.type {
@@ -185,7 +230,9 @@ private struct XMLTextCollector {
                     throw DesmError.at(path, line: line(n),
                         "entity references nested deeper than \(xmlEntityDepthLimit) levels: refusing to expand")
                 }
-                if let name = n.pointee.name, let ent = xmlGetDocEntity(doc, name) {
+                // External entities are never loaded: no content, nothing added.
+                if let name = n.pointee.name, let ent = xmlGetDocEntity(doc, name),
+                   ent.pointee.etype == XML_INTERNAL_GENERAL_ENTITY {
                     if let children = ent.pointee.children {
                         try append(children, to: &out, depth: depth + 1, inEntity: true)
                     } else if let content = ent.pointee.content {
@@ -205,10 +252,10 @@ private struct XMLTextCollector {
         }
     }
 
-    /// A node's line, or the field's line for nodes inside entities (which have none).
+    /// A node's line, or the current element's for nodes inside entities (which have none).
     private func line(_ n: xmlNodePtr) -> Int {
         let l = Int(xmlGetLineNo(n))
-        return l > 0 ? l : fieldLine
+        return l > 0 ? l : currentLine
     }
 
     private func checkBudget(_ n: xmlNodePtr) throws {

@@ -14,8 +14,16 @@ struct EvalCommand: ParsableCommand {
         trec_eval keep working. With several runs the output is a table (rows = measures, \
         columns = runs) with each run's difference to the first and marks for a two-sided \
         paired t-test (†) and a two-sided paired randomization test (‡, 10,000 permutations, \
-        fixed seed) at p < --alpha. --json prints everything (summaries, tests, per-topic \
-        values with -q) for machines.
+        fixed seed) at p < --alpha. The table compares the runs over the topics they all have: \
+        when one run lacks topics another has, every value, difference and test is over the \
+        shared topics, and the table's last lines say so and how many topics each run lacks. \
+        --json prints everything (each run's own summary and its summary over the shared \
+        topics, tests, per-topic values with -q) for machines.
+
+        Notes on stderr, per run: topics not in the qrels, qrels topics not in the run, topics \
+        that retrieved no judged document (they score 0), and how many retrieved docnos appear \
+        in no qrels line (with examples; all of them means the run and the qrels name documents \
+        differently). The numbers are trec_eval's either way.
 
         Semantics (trec_eval 9.0.8, also pytrec_eval's): the rank column is ignored; documents \
         are sorted by score (compared as 32-bit floats) descending, ties by docno descending; \
@@ -117,30 +125,28 @@ struct EvalCommand: ParsableCommand {
         for path in runs {
             let r = try RunFile.load(path: path, progress: ProgressReporter(label: "reading \(path)", unit: "bytes", quiet: quiet))
             let e = try evaluate(run: r, qrels: judgments, measures: wanted, options: options)
-            if !e.unjudgedTopics.isEmpty {
-                printError("note: \(path): \(e.unjudgedTopics.count) topic(s) not in the qrels, ignored (e.g. \(e.unjudgedTopics[0]))")
-            }
-            if !e.missingTopics.isEmpty {
-                printError("note: \(path): \(e.missingTopics.count) qrels topic(s) not in the run, " +
-                           (complete ? "scored 0 (-c)" : "left out of the means (use -c to count them as 0)"))
-            }
+            for note in e.notes(complete: complete) { printError("note: \(path): \(note)") }
             evaluations.append(e)
+        }
+        let comparison = RunComparison(evaluations, complete: complete, permutations: permutations, seed: seed)
+        if comparison.sharedTopics.isEmpty {
+            let counts = evaluations.map { "\($0.runName): \($0.topics.count + (complete ? $0.missingTopics.count : 0)) topics" }
+            throw DesmError("the runs have no evaluated topic in common (\(counts.joined(separator: ", "))): nothing to compare")
         }
         var text: String
         if json || evaluations.count > 1 {
-            let comparison = RunComparison(evaluations, complete: complete, permutations: permutations, seed: seed)
             text = json ? try comparison.json(perTopic: perTopic) : comparison.table(alpha: alpha, pValues: pValues)
         } else {
             text = formatTrecEval(evaluations[0], perTopic: perTopic)
         }
         if let path = output { try writeFileAtomically(path, text: text) } else { print(text, terminator: "") }
 
+        // The charts show what the table compares: every run over the shared topics.
         if let m = chartM, let path = chart {
             var labels: [String] = [], means: [Double] = [], lows: [Double] = [], highs: [Double] = []
-            for e in evaluations {
-                let values = Array(e.perTopic(m, complete: complete).values)
-                guard let ci = tConfidenceInterval(values) else { continue }
-                labels.append(e.runName); means.append(e.summary(m) ?? ci.mean)
+            for (r, e) in evaluations.enumerated() {
+                guard let ci = tConfidenceInterval(comparison.sharedValues(r, m)) else { continue }
+                labels.append(e.runName); means.append(comparison.mean(r, m) ?? ci.mean)
                 lows.append(ci.lower); highs.append(ci.upper)
             }
             let svg = SVGChart.barsWithIntervals(title: "\(m.name), mean with 95% confidence interval",
@@ -148,10 +154,9 @@ struct EvalCommand: ParsableCommand {
             try writeFileAtomically(path, text: svg)
         }
         if let m = chartM, let path = diffChart, let first = evaluations.first, let last = evaluations.last {
-            let a = first.perTopic(m, complete: complete), b = last.perTopic(m, complete: complete)
-            let diffs = a.keys.compactMap { t in b[t].map { $0 - a[t]! } }
+            let a = comparison.sharedValues(0, m), b = comparison.sharedValues(evaluations.count - 1, m)
             let svg = SVGChart.sortedDifferences(
-                title: "\(m.name) per topic: \(last.runName) minus \(first.runName)", values: diffs)
+                title: "\(m.name) per topic: \(last.runName) minus \(first.runName)", values: zip(a, b).map { $1 - $0 })
             try writeFileAtomically(path, text: svg)
         }
     }

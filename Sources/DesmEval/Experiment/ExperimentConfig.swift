@@ -58,6 +58,20 @@ public struct ExperimentConfig: Codable, Sendable {
     /// Documents retrieved per topic (run depth).
     public var depth: Int?
 
+    /// Each resolved path → the path as the config wrote it (relative to the config's
+    /// directory, or absolute), for reports: they name inputs as written, never by this
+    /// machine's absolute paths. Not a config key.
+    public var pathsAsWritten: [String: String] = [:]
+
+    /// Every config key; `pathsAsWritten` is filled by `load`, not read from the file.
+    enum CodingKeys: String, CodingKey {
+        case name, description, collection, format, topics, fields, qrels, tuning, folds, grids, training, model
+        case systems, rerankDepth, alphas, norm, center, queryStopwords, k1, b, relevanceLevel, results, cache, depth
+    }
+
+    /// A path of this config as the config wrote it (see `pathsAsWritten`).
+    public func asWritten(_ resolved: String) -> String { pathsAsWritten[resolved] ?? resolved }
+
     public struct TuningSet: Codable, Sendable {
         public var topics: String
         public var qrels: String
@@ -163,7 +177,13 @@ public struct ExperimentConfig: Codable, Sendable {
     }
 
     mutating func resolvePaths(relativeTo base: String) {
-        func r(_ p: String) -> String { p.hasPrefix("/") ? p : ((base + "/" + p) as NSString).standardizingPath }
+        var written: [String: String] = [:]
+        defer { pathsAsWritten = written }
+        func r(_ p: String) -> String {
+            let resolved = p.hasPrefix("/") ? p : ((base + "/" + p) as NSString).standardizingPath
+            if written[resolved] == nil { written[resolved] = p }
+            return resolved
+        }
         collection = r(collection)
         topics = r(topics)
         qrels = r(qrels)

@@ -27,7 +27,7 @@ struct ExperimentReport {
         for (ri, e) in comparison.evaluations.enumerated() {
             var cells = ["`\(e.runName)`" + (e.runName == outcome.recommended ? " (recommended)" : "")]
             for (m, _) in Self.shown {
-                var cell = String(format: "%.4f", e.summary(m) ?? 0)
+                var cell = String(format: "%.4f", comparison.mean(ri, m) ?? 0)
                 if ri > 0, let mi = comparison.measures.firstIndex(of: m) {
                     let c = comparison.comparisons[ri][mi]
                     var marks = ""
@@ -61,7 +61,7 @@ struct ExperimentReport {
                   let a = byName[e.runName] else { continue }
             let m = Measure.ndcgCut(10)
             let pa = a.perTopic(m), pb = b.perTopic(m)
-            let topics = pa.keys.filter { pb[$0] != nil }.sorted(by: byteOrderLess)
+            let topics = comparison.sharedTopics
             let x = topics.map { pa[$0]! }, y = topics.map { pb[$0]! }
             rows.append((setting + system.modifiers.map { "+" + $0.rawValue }.joined(),
                          pairedTTest(x, y), pairedRandomizationTest(x, y, permutations: comparison.permutations, seed: comparison.seed),
@@ -87,7 +87,7 @@ struct ExperimentReport {
         for prefix in ["rerank:", "", "mixture:"] {
             guard let a = byName[prefix + "in-in"], let b = byName[prefix + "in-out"] else { continue }
             let pa = a.perTopic(.ndcgCut(10)), pb = b.perTopic(.ndcgCut(10))
-            let topics = pa.keys.filter { pb[$0] != nil }.sorted(by: byteOrderLess)
+            let topics = comparison.sharedTopics
             return (prefix.isEmpty ? "full collection" : String(prefix.dropLast()), topics.map { pb[$0]! - pa[$0]! })
         }
         return nil
@@ -98,12 +98,19 @@ struct ExperimentReport {
         var md = "# Experiment `\(config.name)`\n\n"
         md += "desm \(desmVersion); results also in [`\(config.name).json`](\(config.name).json).\n\n"
         if let d = config.description { md += d + "\n\n" }
-        md += "Reproduce with `\(runner.command)` (the model and index are cached in `\(displayPath(runner.cacheDirectory))`; "
+        md += "Reproduce with \(reproduction()) (the model and index are cached in \(cacheSetting()); "
         md += "delete them to retrain).\n\n"
         md += "## Results\n\n"
         md += "\(e0?.numQ ?? 0) topics evaluated (topics missing from the qrels are skipped, as trec_eval 9.0.8 does)"
         if let l = config.relevanceLevel, l != 1 { md += "; binary measures count grade ≥ \(l) as relevant" }
         md += ".\n\n"
+        if comparison.topicsDiffer {
+            let lacking = zip(comparison.evaluations, comparison.lackingTopics).filter { !$1.isEmpty }
+                .map { "`\($0.runName)` \($1.count) (\(listed($1, limit: 3)))" }
+            md += "Some systems retrieved nothing for some topics, so every table and chart compares the systems over "
+            md += "the \(comparison.sharedTopics.count) topics they all have (the JSON's `mean` is each system's own trec_eval mean). "
+            md += "Topics lacking: " + lacking.joined(separator: ", ") + ".\n\n"
+        }
         md += table(comparison)
         md += "\nMarks: ▲/▼ significantly above/below `\(e0?.runName ?? "")` by a paired two-sided t-test (†) and/or a paired "
         md += "randomization test (‡, \(comparison.permutations) permutations, seed \(comparison.seed)), p < 0.05, uncorrected for multiple comparisons.\n\n"
@@ -129,39 +136,7 @@ struct ExperimentReport {
         md += "![NDCG@10 with 95% confidence intervals](\(chart))\n\n"
         if let diffChart { md += "![Per-topic NDCG@10, IN-OUT minus IN-IN](\(diffChart))\n\n" }
         md += tuningSection()
-        md += "## Settings\n\n"
-        md += "- Collection: `\(displayPath(config.collection))`, \(outcome.index.documents) documents"
-        if outcome.index.documentsWithoutVocabulary > 0 { md += " (\(outcome.index.documentsWithoutVocabulary) with no in-vocabulary word: DESM scores them 0)" }
-        md += String(format: "; BM25 statistics: %d terms, average length %.1f.\n", outcome.index.bm25.terms, outcome.index.bm25.averageLength)
-        md += "- Topics: `\(displayPath(config.topics))`, field(s) \(runner.fields.joined(separator: " + ")); qrels `\(displayPath(config.qrels))`.\n"
-        if let t = config.tuning {
-            md += "- Tuning topics (every tuned parameter): `\(displayPath(t.topics))`, qrels `\(displayPath(t.qrels))`.\n"
-        } else if !outcome.tunings.isEmpty {
-            md += "- No tuning topics: tuned parameters chosen by \(runner.folds)-fold cross-validation over the test topics.\n"
-        }
-        let m = outcome.model
-        if let p = m.parameters {
-            md += "- Embeddings trained on \(m.corpora.map { "`\(displayPath($0))`" }.joined(separator: " + ")): "
-            md += "\(p.architecture.rawValue), negative sampling (\(p.negative) noise words), dim \(p.dim), window \(p.window), "
-            md += "sample \(p.sample), min-count \(p.minCount), \(p.epochs) epochs, learning rate \(p.startingAlpha), \(p.threads) thread(s), seed \(p.seed); "
-            md += "vocabulary \(m.vocabulary) words.\n"
-        } else {
-            md += "- Embeddings: pretrained model `\(displayPath(m.path))`, vocabulary \(m.vocabulary) words, dim \(m.dim).\n"
-        }
-        if config.center == true {
-            md += "- Word vectors mean-centred (count-weighted mean of each space subtracted) before centroids and query vectors (`desm index --center`).\n"
-        }
-        md += String(format: "- Model checksum %08x; analyzer: embedding tokens unstemmed, BM25 terms Porter-stemmed with Lucene's English stopwords.\n", m.checksum)
-        if let q = try? runner.queryStoplist(), !q.isEmpty {
-            md += "- Query stoplist `\(q.name)` (\(q.words.sorted().joined(separator: " "))): removed from every query (DESM words and BM25 terms) before scoring; documents and index unchanged.\n"
-        }
-        md += "- BM25 k1 \(runner.bm25.k1), b \(runner.bm25.b); re-ranking depth \(runner.rerankDepth); run depth \(runner.depth); mixture normalisation \(runner.normalisation.rawValue).\n"
-        if !outcome.addedSystems.isEmpty {
-            md += "- Added to the config's systems: " + outcome.addedSystems.map { "`\($0)`" }.joined(separator: ", ")
-            md += " (the recommended system runs on every collection).\n"
-        }
-        md += "- Run tags:\n"
-        for (name, tag) in zip(outcome.systems, outcome.tags) { md += "  - `\(name)`: `\(tag)`\n" }
+        md += settingsSection()
         if !outcome.notes.isEmpty {
             md += "\n## Notes\n\n"
             for n in outcome.notes.prefix(20) { md += "- \(n)\n" }
@@ -285,11 +260,10 @@ struct ExperimentReport {
         let dir = runner.resultsDirectory
         let name = config.name
         var labels: [String] = [], values: [Double] = [], lower: [Double] = [], upper: [Double] = []
-        for e in comparison.evaluations {
-            let v = e.perTopic(.ndcgCut(10)).sorted { byteOrderLess($0.key, $1.key) }.map(\.value)
-            let ci = tConfidenceInterval(v)
+        for (r, e) in comparison.evaluations.enumerated() {
+            let ci = tConfidenceInterval(comparison.sharedValues(r, .ndcgCut(10)))
             labels.append(e.runName)
-            values.append(e.summary(.ndcgCut(10)) ?? 0)
+            values.append(comparison.mean(r, .ndcgCut(10)) ?? 0)
             lower.append(ci?.lower ?? values.last!)
             upper.append(ci?.upper ?? values.last!)
         }
