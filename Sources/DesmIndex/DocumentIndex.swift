@@ -1,10 +1,13 @@
 import DesmText
 import Foundation
 
-/// An index directory opened for searching. Every file is memory-mapped; opening reads only
-/// the manifest and each file's header and trailer (sizes, format version, kind), so it
-/// takes milliseconds whatever the collection's size, and resident memory grows only with
-/// the pages a search touches. `verify()` recomputes every file's CRC-32.
+/// An index directory opened for searching. Every file is memory-mapped, and resident
+/// memory grows only with the pages a search touches. Opening reads the manifest and checks
+/// each file's header and trailer (format version, kind, sizes) against it and against the
+/// other files, and verifies the CRC-32 of the files in increasing size while their total
+/// stays within `CRC32.openBudgetBytes` (all of them for indexes up to that size): a
+/// corrupt index of that size is refused at open, and opening a larger one stays fast.
+/// `verify()` checks the CRC-32 of the rest.
 public final class DocumentIndex: @unchecked Sendable {
     public let path: String
     public let manifest: IndexManifest
@@ -15,6 +18,9 @@ public final class DocumentIndex: @unchecked Sendable {
     public let lengths: UnsafeBufferPointer<UInt32>
     /// Per document: bit 0 set when it had no in-vocabulary word.
     public let flags: UnsafeBufferPointer<UInt8>
+    /// The model's mean word vectors the index was built with (`means`): what a `--center`
+    /// index subtracted, and what query-time centring subtracts, whatever the model file.
+    public let wordMeans: WordMeans
     let docnoTable: StringTable
     let snippetTable: StringTable
     let termTable: StringTable
@@ -25,29 +31,33 @@ public final class DocumentIndex: @unchecked Sendable {
     /// Each document's terms and frequencies (`docterms`, see ForwardIndex.swift).
     let forward: ForwardIndex
     private let files: [String: IndexFile]
+    /// The files whose CRC-32 opening verified (all of them when the index is within the
+    /// budget), in the order it verified them.
+    public let checksummedAtOpen: [String]
 
     public var count: Int { manifest.documents }
     public var dim: Int { manifest.dim }
     public var termCount: Int { termTable.count }
 
-    public init(path: String) throws {
+    /// Opens the index at `path`; `checksumBudget` bytes of files are CRC-checked (see above).
+    public init(path: String, checksumBudget: Int = CRC32.openBudgetBytes) throws {
         self.path = path
         let m = try IndexManifest.load(directory: path)
         manifest = m
         var files: [String: IndexFile] = [:]
-        func open(_ name: String, _ kind: IndexFileKind) throws -> IndexFile {
+        for name in IndexFiles.all {
             let p = path + "/" + name
             guard let entry = m.files[name] else { throw DesmError("manifest lists no \(name)", path: path + "/" + IndexManifest.fileName) }
-            let f = try IndexFile(path: p, kind: kind)
+            let f = try IndexFile(path: p, kind: IndexFiles.kind(of: name))
             guard f.file.count == entry.bytes else {
                 throw DesmError("file is \(f.file.count) bytes, the manifest says \(entry.bytes) (truncated, or from another build)", path: p)
             }
             files[name] = f
-            return f
         }
+        self.files = files
+        checksummedAtOpen = try DocumentIndex.checksumsWithinBudget(files, manifest: m, budget: checksumBudget)
         let n = m.documents
-        let ci = try open(IndexFiles.centroidsIn, .centroids)
-        let co = try open(IndexFiles.centroidsOut, .centroids)
+        let ci = files[IndexFiles.centroidsIn]!, co = files[IndexFiles.centroidsOut]!
         let centroidBytes = n.multipliedReportingOverflow(by: m.dim).partialValue.multipliedReportingOverflow(by: 4)
         let centroidOverflow = n.multipliedReportingOverflow(by: m.dim).overflow || centroidBytes.overflow
         for f in [ci, co] where f.count != n || f.aux != m.dim || centroidOverflow || f.payload.count != centroidBytes.partialValue {
@@ -55,19 +65,18 @@ public final class DocumentIndex: @unchecked Sendable {
         }
         centroidsIn = try FloatMatrix(mapped: ci.file, offset: IndexFileFormat.headerBytes, rows: n, cols: m.dim)
         centroidsOut = try FloatMatrix(mapped: co.file, offset: IndexFileFormat.headerBytes, rows: n, cols: m.dim)
-        let dl = try open(IndexFiles.doclens, .doclens)
-        let fl = try open(IndexFiles.docflags, .docflags)
+        let dl = files[IndexFiles.doclens]!, fl = files[IndexFiles.docflags]!
         guard dl.count == n, dl.payload.count == n * 4 else { throw DesmError("document lengths do not match \(n) documents (corrupted)", path: dl.path) }
         guard fl.count == n, fl.payload.count == n else { throw DesmError("document flags do not match \(n) documents (corrupted)", path: fl.path) }
         lengths = try dl.view(UInt32.self, at: 0, count: n)
         flags = try fl.view(UInt8.self, at: 0, count: n)
-        docnoTable = try StringTable(try open(IndexFiles.docnos, .strings))
-        snippetTable = try StringTable(try open(IndexFiles.snippets, .strings))
+        docnoTable = try StringTable(files[IndexFiles.docnos]!)
+        snippetTable = try StringTable(files[IndexFiles.snippets]!)
         guard docnoTable.count == n, snippetTable.count == n else {
             throw DesmError("docno or snippet table does not match \(n) documents (corrupted)", path: path)
         }
-        termTable = try StringTable(try open(IndexFiles.terms, .strings))
-        let pf = try open(IndexFiles.postings, .postings)
+        termTable = try StringTable(files[IndexFiles.terms]!)
+        let pf = files[IndexFiles.postings]!
         let t = pf.count
         guard t == termTable.count, t == m.bm25.terms else {
             throw DesmError("postings for \(t) terms, the term table has \(termTable.count) (corrupted)", path: pf.path)
@@ -80,19 +89,47 @@ public final class DocumentIndex: @unchecked Sendable {
         guard dataAt + pf.aux == pf.payload.count else {
             throw DesmError("postings sections do not add up (corrupted)", path: pf.path)
         }
-        forward = try ForwardIndex(try open(IndexFiles.docterms, .documentTerms), documents: n, termCount: t)
-        self.files = files
+        forward = try ForwardIndex(files[IndexFiles.docterms]!, documents: n, termCount: t)
+        let mf = files[IndexFiles.means]!
+        guard mf.count == 2, mf.aux == m.dim, mf.payload.count == 16 * m.dim else {
+            throw DesmError("mean vectors are \(mf.count) × \(mf.aux), expected 2 × \(m.dim) (corrupted or mixed builds)", path: mf.path)
+        }
+        let mu = try mf.view(UInt64.self, at: 0, count: 2 * m.dim).map { Double(bitPattern: UInt64(littleEndian: $0)) }
+        wordMeans = WordMeans(input: Array(mu[0..<m.dim]), output: Array(mu[m.dim...]), weighting: m.wordMean)
     }
 
-    /// Recomputes the CRC-32 of every file and compares it with the file's trailer and the
-    /// manifest. Reads the whole index.
+    /// Verifies the CRC-32 of the files in increasing size (ties in `IndexFiles.all` order)
+    /// while their total stays within `budget` bytes; returns their names.
+    private static func checksumsWithinBudget(_ files: [String: IndexFile], manifest: IndexManifest, budget: Int) throws -> [String] {
+        var checked: [String] = []
+        var total = 0
+        let bySize = IndexFiles.all.enumerated().sorted {
+            (files[$0.element]!.file.count, $0.offset) < (files[$1.element]!.file.count, $1.offset)
+        }
+        for (_, name) in bySize {
+            let f = files[name]!
+            guard total + f.file.count <= budget else { break }
+            total += f.file.count
+            try verifyChecksum(f, expected: manifest.files[name]!.crc32)
+            checked.append(name)
+        }
+        return checked
+    }
+
+    /// Recomputes one file's CRC-32 and compares it with its trailer and the manifest's.
+    private static func verifyChecksum(_ f: IndexFile, expected: UInt32) throws {
+        let crc = try f.verify()
+        guard crc == expected else {
+            throw DesmError(String(format: "checksum %08x differs from the manifest's %08x (file from another build?)", crc, expected), path: f.path)
+        }
+    }
+
+    /// Recomputes the CRC-32 of every file that opening did not verify and compares it with
+    /// the file's trailer and the manifest (the files opening verified were checked the same
+    /// way). Reads the rest of the index.
     public func verify() throws {
-        for name in IndexFiles.all {
-            guard let f = files[name], let entry = manifest.files[name] else { continue }
-            let crc = try f.verify()
-            guard crc == entry.crc32 else {
-                throw DesmError(String(format: "checksum %08x differs from the manifest's %08x (file from another build?)", crc, entry.crc32), path: f.path)
-            }
+        for name in IndexFiles.all where !checksummedAtOpen.contains(name) {
+            try DocumentIndex.verifyChecksum(files[name]!, expected: manifest.files[name]!.crc32)
         }
     }
 

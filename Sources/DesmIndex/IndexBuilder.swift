@@ -18,8 +18,8 @@ public struct IndexBuildOptions: Sendable {
     /// Plain mean centroids (DESM) or IDF-weighted ones (reads the collection twice).
     public var centroid: CentroidWeighting = .mean
     /// Mean-centre the word vectors before normalising them (`WordCentring`); recorded in
-    /// the manifest, and the ranker centres query vectors the same way. Off by default
-    /// (DESM as published).
+    /// the manifest, and the ranker centres query vectors with the same stored means. Off by
+    /// default (DESM as published).
     public var center: Bool = false
 
     public init(threads: Int = 2, batchSize: Int = 512, snippetBytes: Int = 200, collectionName: String = "") {
@@ -53,9 +53,25 @@ public enum IndexFiles {
     public static let snippets = "snippets"
     /// The forward index (each document's BM25 terms and frequencies), format version 2.
     public static let docterms = "docterms"
+    /// The mean word vectors μ_IN, μ_OUT (`WordMeans`), format version 3.
+    public static let means = "means"
     /// Every file but the manifest. New files go at the end (fuzz inputs select files by
     /// their position here).
-    public static let all = [centroidsIn, centroidsOut, postings, terms, doclens, docflags, docnos, snippets, docterms]
+    public static let all = [centroidsIn, centroidsOut, postings, terms, doclens, docflags, docnos, snippets, docterms, means]
+
+    /// The kind each file's header must hold.
+    static func kind(of name: String) -> IndexFileKind {
+        switch name {
+        case centroidsIn, centroidsOut: return .centroids
+        case postings: return .postings
+        case terms, docnos, snippets: return .strings
+        case doclens: return .doclens
+        case docflags: return .docflags
+        case docterms: return .documentTerms
+        case means: return .means
+        default: preconditionFailure("\(name) is not an index file")
+        }
+    }
 }
 
 /// Builds an index directory from a stream of documents in one pass: a reader thread parses
@@ -70,12 +86,16 @@ public enum IndexFiles {
 public final class IndexBuilder {
     public let model: EmbeddingModel
     public let options: IndexBuildOptions
+    /// The model's mean word vectors, stored in every index (`means`): subtracted from the
+    /// word vectors with `center`, and used by the embedding expansions in any case.
+    public let means: WordMeans
     private let units: UnitVectors
 
     public init(model: EmbeddingModel, options: IndexBuildOptions = IndexBuildOptions()) throws {
         self.model = model
         self.options = options
-        units = try UnitVectors(model: model, center: options.center)
+        means = try WordCentring.means(of: model)
+        units = try UnitVectors(model: model, centring: options.center ? means : nil)
     }
 
     /// Builds from a collection file or directory. With IDF-weighted centroids the
@@ -317,12 +337,15 @@ public final class IndexBuilder {
         files[IndexFiles.postings] = try post.finish(count: order.count, aux: dataBytes)
         files[IndexFiles.docterms] = try writeForwardIndex(path: staging + "/" + IndexFiles.docterms,
                                                            postings: postings, order: order, documents: documents)
+        let meansFile = try IndexFileWriter(path: staging + "/" + IndexFiles.means, kind: .means)
+        try meansFile.write(array: (means.input + means.output).map { $0.bitPattern.littleEndian })
+        files[IndexFiles.means] = try meansFile.finish(count: 2, aux: dim)
 
         let manifest = IndexManifest(
             formatVersion: Int(IndexFileFormat.version), documents: documents,
             documentsWithoutVocabulary: empty, dim: dim, modelChecksum: model.checksum,
             modelVocabularySize: model.vocabulary.count, analyzer: model.analyzer, centroid: options.centroid.rawValue,
-            center: options.center ? true : nil,
+            center: options.center ? true : nil, wordMean: means.weighting,
             embeddingTokens: tokensAll, embeddingTokensInVocabulary: tokensInVocab,
             bm25: .init(documents: documents, terms: order.count, postings: postingCount,
                         totalLength: totalLength,

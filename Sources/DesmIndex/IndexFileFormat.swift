@@ -16,7 +16,8 @@ public enum IndexFileFormat {
     public static let trailerMagic: UInt32 = 0x444E_4544 // "DEND" little-endian
     /// Bumped whenever any index file layout or the manifest changes meaning.
     /// 2: the forward index (`docterms`) was added.
-    public static let version: UInt32 = 2
+    /// 3: the mean word vectors (`means`) were added; opening verifies checksums (budget).
+    public static let version: UInt32 = 3
     public static let headerBytes = 64
     public static let trailerBytes = 32
 }
@@ -40,6 +41,10 @@ public enum IndexFileKind: UInt32, Sendable, CaseIterable {
     /// varint(term id delta from the document's previous term; the first is the id itself),
     /// varint(tf) pairs. count = N, aux = data bytes.
     case documentTerms = 6
+    /// The model's mean word vectors the index was built with (`WordMeans`): μ_IN then
+    /// μ_OUT, float64 × dim each — double, as they are computed and subtracted, so that query
+    /// vectors are centred exactly as the indexed ones were. count = 2, aux = dim.
+    case means = 7
 
     var name: String {
         switch self {
@@ -49,6 +54,7 @@ public enum IndexFileKind: UInt32, Sendable, CaseIterable {
         case .doclens: return "doclens"
         case .docflags: return "docflags"
         case .documentTerms: return "docterms"
+        case .means: return "means"
         }
     }
 }

@@ -33,9 +33,12 @@ public struct IndexManifest: Codable, Equatable, Sendable {
     /// "mean" (DESM's plain centroid) or "idf" (IDF-weighted centroid).
     public var centroid: String
     /// true: word vectors were mean-centred before normalising (`desm index --center`, see
-    /// `WordCentring`), and query vectors must be too. Absent (nil) or false: plain DESM.
-    /// Optional so that manifests written before the option read unchanged.
+    /// `WordCentring`), and query vectors must be too, with the index's stored means.
+    /// Absent (nil) or false: plain DESM.
     public var center: Bool?
+    /// How the mean word vectors stored in `means` were weighted: "count-weighted" or
+    /// "unweighted" (the model's counts are all equal, e.g. none recorded).
+    public var wordMean: WordMeanWeighting
     /// Embedding tokens that were in the vocabulary / all embedding tokens.
     public var embeddingTokens: Int
     public var embeddingTokensInVocabulary: Int

@@ -24,7 +24,7 @@ extension DocumentIndex {
     /// terms decode, add up to the same number of pairs, and their frequencies sum to the
     /// document's length in `doclens`; the forward index is exactly the transpose of the
     /// postings (same (document, term, tf) triples); every centroid is finite with norm 1 or
-    /// 0. Reads the whole index; the extra memory is 16 bytes per document. The first problem
+    /// 0; the mean word vectors are finite. Reads the whole index; the extra memory is 16 bytes per document. The first problem
     /// throws a DesmError naming the file.
     public func verifyStructure() throws -> IndexStructureSummary {
         let n = count
@@ -61,6 +61,9 @@ extension DocumentIndex {
                 }
                 if d & 0xFFFF == 0 { try Interrupt.check("verify") }
             }
+        }
+        for (space, mu) in [("IN", wordMeans.input), ("OUT", wordMeans.output)] where mu.contains(where: { !$0.isFinite }) {
+            throw DesmError("the mean \(space) word vector holds a non-finite value: corrupted", path: path + "/" + IndexFiles.means)
         }
         return IndexStructureSummary(documents: n, terms: termCount, postings: postings, documentTerms: pairs)
     }

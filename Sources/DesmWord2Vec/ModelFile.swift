@@ -15,7 +15,8 @@ import Foundation
 ///  56    24  offsets of W_IN, W_OUT, syn1 (0 when absent)
 ///  80    16  metadata section (JSON): offset, bytes
 ///  96     4  model checksum (CRC-32 of W_IN then W_OUT; EmbeddingModel.checksum)
-/// 100     4  CRC-32 of all matrix bytes (W_IN, W_OUT, syn1), checked by `verify()`
+/// 100     4  CRC-32 of all matrix bytes (W_IN, W_OUT, syn1), checked on load within the
+///            checksum budget (`CRC32.openBudgetBytes`) and by `verify`
 /// 104     4  CRC-32 of the vocabulary and metadata sections, checked on every load
 /// 108     4  CRC-32 of bytes 0..<108 (the header)
 /// 112    16  zero
@@ -103,9 +104,11 @@ extension EmbeddingModel {
     }
 
     /// Opens a model file by memory map: the header, vocabulary and metadata are checked
-    /// (CRC-32) and parsed; the matrices are views into the mapping, paged in on use. Pass
-    /// `verify: true` to check the matrices' CRC-32 too (reads the whole file).
-    public static func load(path: String, verify: Bool = false) throws -> EmbeddingModel {
+    /// (CRC-32) and parsed; the matrices are views into the mapping. Their CRC-32 is checked
+    /// too when they hold at most `CRC32.openBudgetBytes` bytes (they are then read at once),
+    /// or always with `verify: true`; a larger model's matrices are paged in on use.
+    public static func load(path: String, verify: Bool = false,
+                            checksumBudget: Int = CRC32.openBudgetBytes) throws -> EmbeddingModel {
         let file = try MappedFile(path: path)
         func fail(_ offset: Int, _ m: String) -> DesmError { DesmError.at(path, offset: offset, m) }
         guard file.count >= ModelFile.headerSize else {
@@ -179,7 +182,8 @@ extension EmbeddingModel {
         let input = try FloatMatrix(mapped: file, offset: inOffset, rows: v, cols: dim)
         let output = flags & 1 != 0 ? try FloatMatrix(mapped: file, offset: outOffset, rows: v, cols: dim) : nil
         let syn1 = flags & 2 != 0 ? try FloatMatrix(mapped: file, offset: syn1Offset, rows: syn1Rows, cols: dim) : nil
-        if verify {
+        let matrixBytes = (input.buffer.count + (output?.buffer.count ?? 0) + (syn1?.buffer.count ?? 0)) * 4
+        if verify || matrixBytes <= checksumBudget {
             var c = CRC32()
             c.update(UnsafeRawBufferPointer(input.buffer))
             if let output { c.update(UnsafeRawBufferPointer(output.buffer)) }

@@ -28,15 +28,19 @@ struct IndexCommand: ParsableCommand {
           doclens, docflags  lengths in terms; documents with no word in the
                              vocabulary (kept, zero centroid, DESM score 0)
           docnos, snippets   document ids and the first bytes of each text
+          means              the model's mean IN and OUT word vectors (float64)
 
         Embedding tokens come from the model's embedding analyzer (unstemmed), BM25 terms \
         from its BM25 analyzer (Lucene's English stopwords, Porter stemmer): title and text \
         are indexed together.
 
         --center subtracts from every word vector the count-weighted mean vector of its \
-        space (IN mean from IN rows, OUT mean from OUT rows) before normalising, and \
-        `desm search` centres query vectors the same way (recorded in the manifest), so \
-        scores are exact cosines of the centred vectors. word2vec's IN and OUT means point \
+        space (IN mean from IN rows, OUT mean from OUT rows) before normalising; a model \
+        whose word counts are all equal (an imported one records none) gets the unweighted \
+        mean of its rows instead, and a line on stderr says which. The two means are stored \
+        in the index (`means`, with `wordMean` in the manifest) and `desm search` centres \
+        query vectors with them, whatever model file it is given, so scores are exact \
+        cosines of the centred vectors. word2vec's IN and OUT means point \
         almost opposite ways, which makes plain IN-OUT scores mostly measure how generic a \
         document's words are; centring removes that (SciFact re-ranking with the \
         collection model, IN-OUT NDCG@10 0.205 → 0.376: eval/results/scifact*.md). Off by default: \
@@ -70,7 +74,7 @@ struct IndexCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Centroid: mean (DESM's plain mean of unit word vectors) or idf (each word weighted by ln(1 + (N − df + 0.5)/(df + 0.5)); reads the collection twice).", valueName: "mean|idf"))
     var centroid: CentroidWeighting = .mean
 
-    @Flag(name: .long, help: "Mean-centre word vectors (subtract the count-weighted mean of each space) before normalising; queries are centred to match.")
+    @Flag(name: .long, help: "Mean-centre word vectors (subtract the count-weighted mean of each space; unweighted when the model has no counts) before normalising; queries are centred with the same stored means.")
     var center = false
 
     @Option(name: .long, help: "Analysis threads (a separate thread reads the collection).")
@@ -100,6 +104,7 @@ struct IndexCommand: ParsableCommand {
         options.centroid = centroid
         options.center = center
         let builder = try IndexBuilder(model: m, options: options)
+        if center { printError(builder.means.description) }
         let progress = ProgressReporter(label: "indexing", unit: "docs", quiet: quiet)
         var notes: [String] = []
         let manifest = try builder.build(collectionPath: collection, format: format, to: out, progress: progress) {
@@ -113,7 +118,7 @@ struct IndexCommand: ParsableCommand {
         print("index\t\(out)")
         print("documents\t\(manifest.documents)")
         print("centroid\t\(manifest.centroid)")
-        if manifest.center == true { print("word vectors\tmean-centred") }
+        if manifest.center == true { print("word vectors\tmean-centred (\(manifest.wordMean.rawValue) mean)") }
         print("documents without vocabulary\t\(manifest.documentsWithoutVocabulary)")
         let coverage = manifest.embeddingTokens > 0 ? Double(manifest.embeddingTokensInVocabulary) / Double(manifest.embeddingTokens) : 0
         print("embedding tokens\t\(manifest.embeddingTokens) (\(String(format: "%.1f", coverage * 100))% in vocabulary)")

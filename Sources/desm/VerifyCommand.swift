@@ -11,8 +11,9 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check a model file, an index directory or an index file completely (checksums, structure, values).",
         discussion: """
-        Opening a model or an index checks only what is cheap (format version, header \
-        checksum, sizes); `verify` reads every byte:
+        Opening a model or an index checks headers, sizes and the CRC-32 of as many files \
+        (smallest first) as fit in the open-time budget (README, "What is checked"); \
+        `verify` reads every byte:
 
           model file        header, vocabulary/metadata and matrix CRC-32s; every W_IN,
                             W_OUT and syn1 value finite; the model checksum an index records
@@ -21,7 +22,8 @@ struct VerifyCommand: ParsableCommand {
                             every posting list decoded; every document's forward-index
                             terms decoded, their frequencies summing to its length, and
                             the forward index the exact transpose of the postings;
-                            centroids finite and unit or zero; with --model, that the
+                            centroids finite and unit or zero; the mean word
+                            vectors finite; with --model, that the
                             index was built from that model
           index file        one file of an index: header, trailer, length and CRC-32
 

@@ -83,3 +83,40 @@ func buildIndexWithDesm(in dir: String) throws -> String {
     XCTAssertEqual(r.status, 0, r.stderr)
     return index
 }
+
+/// A fixture model whose IN rows share a common offset and whose OUT rows share the
+/// opposite one (as word2vec's do), with one OUT row zero (never trained).
+func makeShiftedModel() -> EmbeddingModel {
+    let base = makeModel(zeroOut: ["fig"])
+    let v = base.vocabulary.count, dim = base.dim
+    var rng = SplitMix(31)
+    let offset = (0..<dim).map { _ in Float(2 * rng.gaussian()) }
+    var inV = [Float](), outV = [Float]()
+    for r in 0..<v {
+        let zero = base.output!.row(r).allSatisfy { $0 == 0 }
+        for i in 0..<dim { inV.append(base.input.row(r)[i] + offset[i]) }
+        for i in 0..<dim { outV.append(zero ? 0 : base.output!.row(r)[i] - offset[i]) }
+    }
+    return EmbeddingModel(vocabulary: base.vocabulary, dim: dim,
+                          input: FloatMatrix(rows: v, cols: dim, values: inV),
+                          output: FloatMatrix(rows: v, cols: dim, values: outV))
+}
+
+/// μ = count-weighted mean of the non-zero rows, in float64.
+func directMean(_ m: FloatMatrix, _ model: EmbeddingModel) -> [Double] {
+    var mu = [Double](repeating: 0, count: model.dim)
+    var total = 0.0
+    for r in 0..<model.vocabulary.count where m.row(r).contains(where: { $0 != 0 }) {
+        let c = Double(model.vocabulary.counts[r])
+        for i in 0..<model.dim { mu[i] += c * Double(m.row(r)[i]) }
+        total += c
+    }
+    return mu.map { $0 / total }
+}
+
+/// The same vectors with no word counts (0, as `desm import` stores them): the same model
+/// checksum, so an index built with `model` accepts it.
+func withoutCounts(_ model: EmbeddingModel, count: Int64 = 0) -> EmbeddingModel {
+    EmbeddingModel(vocabulary: Vocabulary(words: model.vocabulary.words, counts: model.vocabulary.words.map { _ in count }),
+                   dim: model.dim, input: model.input, output: model.output, analyzer: model.analyzer)
+}

@@ -96,4 +96,36 @@ final class IndexCLITests: XCTestCase {
             XCTAssertTrue(h.stdout.contains("Example"), h.stdout)
         }
     }
+
+    /// Issue 12, item 5: a `--center` index searched with a model imported from the original's
+    /// exported vectors (same checksum, no counts) scored differently.
+    func testCentredIndexScoresTheSameWithAnImportedCopyOfItsModel() throws {
+        try requireDesm()
+        let (collection, model) = try writeFixture()
+        let index = dir + "/centred"
+        let r = try runDesm(["index", "--collection", collection, "--model", model, "--out", index, "--quiet", "--center"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("centring: subtracting the count-weighted mean word vectors"), r.stderr)
+        XCTAssertTrue(r.stdout.contains("word vectors\tmean-centred (count-weighted mean)"), r.stdout)
+        XCTAssertTrue(try String(contentsOfFile: index + "/manifest.json", encoding: .utf8).contains("\"wordMean\" : \"count-weighted\""))
+        for space in ["in", "out"] {
+            let e = try runDesm(["export", model, "--space", space, "--format", "binary", "--out", dir + "/\(space).bin", "--quiet"])
+            XCTAssertEqual(e.status, 0, e.stderr)
+        }
+        let imported = dir + "/imported.model"
+        let i = try runDesm(["import", "--in", dir + "/in.bin", "--out-vectors", dir + "/out.bin", "--out", imported])
+        XCTAssertEqual(i.status, 0, i.stderr)
+        XCTAssertEqual(try EmbeddingModel.load(path: imported).checksum, try EmbeddingModel.load(path: model).checksum)
+        for scorer in ["in-out", "in-in", "mixture"] {
+            let args = ["search", index, "apple banana fig", "--scorer", scorer, "-k", "51"]
+            let a = try runDesm(args + ["--model", model]), b = try runDesm(args + ["--model", imported])
+            XCTAssertEqual(a.status, 0, a.stderr)
+            XCTAssertEqual(a.stdout, b.stdout, scorer)
+        }
+        // Indexing with the imported model: the unweighted mean, said so.
+        let u = try runDesm(["index", "--collection", collection, "--model", imported, "--out", dir + "/u", "--quiet", "--center"])
+        XCTAssertEqual(u.status, 0, u.stderr)
+        XCTAssertTrue(u.stderr.contains("subtracting the unweighted mean of its rows"), u.stderr)
+        XCTAssertTrue(try String(contentsOfFile: dir + "/u/manifest.json", encoding: .utf8).contains("\"wordMean\" : \"unweighted\""))
+    }
 }

@@ -111,25 +111,25 @@ final class IndexFileTests: XCTestCase {
         // Manifest from a future version.
         let mpath = path + "/manifest.json"
         let text = try String(contentsOfFile: mpath, encoding: .utf8)
-        XCTAssertTrue(text.contains("\"formatVersion\" : 2"), text)
-        try text.replacingOccurrences(of: "\"formatVersion\" : 2", with: "\"formatVersion\" : 99")
+        XCTAssertTrue(text.contains("\"formatVersion\" : 3"), text)
+        try text.replacingOccurrences(of: "\"formatVersion\" : 3", with: "\"formatVersion\" : 99")
             .write(toFile: mpath, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try DocumentIndex(path: path)) { e in
             XCTAssertTrue("\(e)".contains("version 99"), "\(e)")
         }
-        // Manifest of version 1 (an index from before the forward index): rebuild.
-        try text.replacingOccurrences(of: "\"formatVersion\" : 2", with: "\"formatVersion\" : 1")
+        // Manifest of version 2 (an index from before the stored mean vectors): rebuild.
+        try text.replacingOccurrences(of: "\"formatVersion\" : 3", with: "\"formatVersion\" : 2")
             .write(toFile: mpath, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try DocumentIndex(path: path)) { e in
             XCTAssertEqual((e as? DesmError)?.path, mpath)
             XCTAssertEqual((e as? DesmError)?.message,
-                           "index format version 1, this desm reads version 2: rebuild the index with `desm index`")
+                           "index format version 2, this desm reads version 3: rebuild the index with `desm index`")
         }
         try text.write(toFile: mpath, atomically: true, encoding: .utf8)
         // A data file whose header says another version.
         try patch(path + "/" + IndexFiles.doclens, at: 8, [1, 0, 0, 0])
         XCTAssertThrowsError(try DocumentIndex(path: path)) { e in
-            XCTAssertTrue("\(e)".contains("doclens: byte 8: index format version 1, this desm reads version 2: rebuild the index"), "\(e)")
+            XCTAssertTrue("\(e)".contains("doclens: byte 8: index format version 1, this desm reads version 3: rebuild the index"), "\(e)")
         }
     }
 
@@ -137,14 +137,16 @@ final class IndexFileTests: XCTestCase {
         let (_, dir) = try buildIndex(makeDocuments(count: 40), model: makeModel()); dirs.append(dir)
         let path = dir + "/idx"
         XCTAssertNoThrow(try DocumentIndex(path: path).verify())
-        // Flip one byte inside the centroids: opens (cheap checks pass), verify catches it.
+        // Flip one byte inside the centroids: beyond the checksum budget the index opens
+        // (headers and sizes are right) and verify catches it.
         try patch(path + "/" + IndexFiles.centroidsIn, at: 100, [0x5A])
-        let index = try DocumentIndex(path: path)
+        let index = try DocumentIndex(path: path, checksumBudget: 0)
+        XCTAssertEqual(index.checksummedAtOpen, [])
         XCTAssertThrowsError(try index.verify()) { e in
             XCTAssertTrue("\(e)".contains("centroids.in: checksum mismatch"), "\(e)")
         }
         // Truncate files (in reverse order of opening): opening fails naming each.
-        for name in [IndexFiles.docterms, IndexFiles.postings, IndexFiles.docnos, IndexFiles.centroidsOut] {
+        for name in [IndexFiles.docterms, IndexFiles.docnos, IndexFiles.postings, IndexFiles.centroidsOut] {
             let p = path + "/" + name
             let size = try FileManager.default.attributesOfItem(atPath: p)[.size] as! Int
             XCTAssertEqual(truncate(p, off_t(size - 5)), 0)
@@ -165,7 +167,7 @@ final class IndexFileTests: XCTestCase {
         let size = try FileManager.default.attributesOfItem(atPath: p)[.size] as! Int
         // Overwrite the posting data (just before the trailer) with continuation bytes.
         try patch(p, at: size - 32 - 24, [UInt8](repeating: 0xFF, count: 24))
-        let index = try DocumentIndex(path: path)
+        let index = try DocumentIndex(path: path, checksumBudget: 0)   // as above the budget
         let ranker = try Ranker(index: index, model: nil)
         var threw = 0
         for w in try (0..<index.termCount).map({ try index.term($0) }) {

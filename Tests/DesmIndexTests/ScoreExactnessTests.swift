@@ -213,36 +213,6 @@ final class IDFCentroidTests: XCTestCase {
 /// `IndexBuildOptions.center` (`desm index --center`): every score must be the exact DESM of
 /// mean-centred word vectors, recomputed here in float64 from the model.
 final class CentredVectorTests: XCTestCase {
-    /// A fixture model whose IN rows share a common offset and whose OUT rows share the
-    /// opposite one (as word2vec's do), with one OUT row zero (never trained).
-    func makeShiftedModel() -> EmbeddingModel {
-        let base = makeModel(zeroOut: ["fig"])
-        let v = base.vocabulary.count, dim = base.dim
-        var rng = SplitMix(31)
-        let offset = (0..<dim).map { _ in Float(2 * rng.gaussian()) }
-        var inV = [Float](), outV = [Float]()
-        for r in 0..<v {
-            let zero = base.output!.row(r).allSatisfy { $0 == 0 }
-            for i in 0..<dim { inV.append(base.input.row(r)[i] + offset[i]) }
-            for i in 0..<dim { outV.append(zero ? 0 : base.output!.row(r)[i] - offset[i]) }
-        }
-        return EmbeddingModel(vocabulary: base.vocabulary, dim: dim,
-                              input: FloatMatrix(rows: v, cols: dim, values: inV),
-                              output: FloatMatrix(rows: v, cols: dim, values: outV))
-    }
-
-    /// μ = count-weighted mean of the non-zero rows, in float64.
-    func directMean(_ m: FloatMatrix, _ model: EmbeddingModel) -> [Double] {
-        var mu = [Double](repeating: 0, count: model.dim)
-        var total = 0.0
-        for r in 0..<model.vocabulary.count where m.row(r).contains(where: { $0 != 0 }) {
-            let c = Double(model.vocabulary.counts[r])
-            for i in 0..<model.dim { mu[i] += c * Double(m.row(r)[i]) }
-            total += c
-        }
-        return mu.map { $0 / total }
-    }
-
     /// (w − μ)/‖w − μ‖, nil for a zero row.
     func centredUnit(_ m: FloatMatrix, _ id: Int, _ mu: [Double]) -> [Double]? {
         guard m.row(id).contains(where: { $0 != 0 }) else { return nil }
@@ -306,10 +276,11 @@ final class CentredVectorTests: XCTestCase {
         XCTAssertTrue(differs, "centring changed no ranking: the fixture does not exercise it")
     }
 
-    func testCentringMeanIsCountWeightedOverUsableRows() {
+    func testCentringMeanIsCountWeightedOverUsableRows() throws {
         let model = makeShiftedModel()
-        for m in [model.input, model.output!] {
-            let got = WordCentring.mean(of: m, counts: model.vocabulary.counts)
+        let means = try WordCentring.means(of: model)
+        XCTAssertEqual(means.weighting, .counts)
+        for (got, m) in [(means.input, model.input), (means.output, model.output!)] {
             for (a, b) in zip(got, directMean(m, model)) { XCTAssertEqual(a, b, accuracy: 1e-9) }
         }
     }

@@ -40,8 +40,8 @@ final class ModelBadInputTests: XCTestCase {
             HostileCase(reader: "model", name: "vocabulary byte flipped", make: patched({ $0[stringsAt] ^= 0x20 }, fix: false), outcome: .offset, contains: ["checksum"]),
             HostileCase(reader: "model", name: "metadata byte flipped", make: patched({ $0[metaOffset + 2] ^= 0x20 }, fix: false), outcome: .offset, contains: ["checksum"]),
             HostileCase(reader: "model-verify", name: "matrix byte flipped (verify)", make: patched({ $0[inOffset + 5] ^= 0x40 }, fix: false), outcome: .offset, contains: ["checksum"]),
-            HostileCase(reader: "model", name: "matrix byte flipped (fast path does not read matrices)", make: patched({ $0[inOffset + 5] ^= 0x40 }, fix: false),
-                        outcome: .accepted("10 words")),
+            HostileCase(reader: "model", name: "matrix byte flipped (within the checksum budget)", make: patched({ $0[inOffset + 5] ^= 0x40 }, fix: false),
+                        outcome: .offset, contains: ["matrix checksum"]),
             // Lying header fields, checksums recomputed.
             HostileCase(reader: "model", name: "dim 0", make: field(16, UInt64(0)), outcome: .offset, contains: ["implausible"]),
             HostileCase(reader: "model", name: "dim 2^40", make: field(16, UInt64(1) << 40), outcome: .offset, contains: ["implausible"]),
@@ -142,10 +142,12 @@ final class IndexBadInputTests: XCTestCase {
                         outcome: .namedPath("manifest.json"), contains: ["lists no"]),
             HostileCase(reader: "index", name: "manifest of another format", make: index([IndexManifest.fileName: try manifest(manifestBytes, setting: ["format": "lucene"])]),
                         outcome: .namedPath("manifest.json")),
-            HostileCase(reader: "index", name: "manifest format version 3", make: index([IndexManifest.fileName: try manifest(manifestBytes, setting: ["formatVersion": 3])]),
-                        outcome: .namedPath("manifest.json"), contains: ["version 3"]),
-            HostileCase(reader: "index", name: "manifest format version 1 (before docterms)", make: index([IndexManifest.fileName: try manifest(manifestBytes, setting: ["formatVersion": 1])]),
-                        outcome: .namedPath("manifest.json"), contains: ["index format version 1, this desm reads version 2: rebuild the index with `desm index`"]),
+            HostileCase(reader: "index", name: "manifest format version 4", make: index([IndexManifest.fileName: try manifest(manifestBytes, setting: ["formatVersion": 4])]),
+                        outcome: .namedPath("manifest.json"), contains: ["version 4"]),
+            HostileCase(reader: "index", name: "manifest format version 2 (before means)", make: index([IndexManifest.fileName: try manifest(manifestBytes, setting: ["formatVersion": 2])]),
+                        outcome: .namedPath("manifest.json"), contains: ["index format version 2, this desm reads version 3: rebuild the index with `desm index`"]),
+            HostileCase(reader: "index", name: "manifest mean weighting unknown", make: index([IndexManifest.fileName: try manifest(manifestBytes, setting: ["wordMean": "median"])]),
+                        outcome: .namedPath("manifest.json"), contains: ["not valid"]),
             HostileCase(reader: "index", name: "manifest documents -1", make: index([IndexManifest.fileName: try manifest(manifestBytes, setting: ["documents": -1])]), outcome: .named),
             HostileCase(reader: "index", name: "manifest documents 2^62", make: index([IndexManifest.fileName: try manifest(manifestBytes, setting: ["documents": 1 << 62])]), outcome: .named),
             HostileCase(reader: "index", name: "manifest dim 2^62", make: index([IndexManifest.fileName: try manifest(manifestBytes, setting: ["dim": 1 << 62])]), outcome: .named),
@@ -233,6 +235,18 @@ final class IndexBadInputTests: XCTestCase {
                 let docs = Int(getLE(b, b.count - 32, UInt64.self))
                 b[64 + (docs + 1) * 8 + 1] += 1
             }, fixCRC: true), outcome: .namedPath(IndexFiles.docterms), contains: ["its length in doclens"]),
+            // The mean word vectors: their shape on open, their values in verifyStructure.
+            HostileCase(reader: "index-open", name: "means of 3 vectors", make: try sized(IndexFiles.means, mutate(IndexFiles.means) { b in
+                putLE(&b, b.count - 32, UInt64(3))
+            }, fixCRC: true), outcome: .namedPath(IndexFiles.means), contains: ["mean vectors are 3 ×"]),
+            HostileCase(reader: "index-open", name: "means of another dimension", make: try sized(IndexFiles.means, mutate(IndexFiles.means) { b in
+                b.removeSubrange((b.count - 32 - 16)..<(b.count - 32))
+                putLE(&b, b.count - 24, UInt64(7))
+                putLE(&b, b.count - 16, UInt64(b.count - 96))
+            }, fixCRC: true), outcome: .namedPath(IndexFiles.means), contains: ["expected 2 × 8"]),
+            HostileCase(reader: "index", name: "means holding infinity", make: try sized(IndexFiles.means, mutate(IndexFiles.means) { b in
+                putLE(&b, 64 + 8 * 9, Double.infinity.bitPattern)
+            }, fixCRC: true), outcome: .namedPath(IndexFiles.means), contains: ["mean OUT word vector holds a non-finite value"]),
             HostileCase(reader: "index", name: "valid index reads", make: index(), outcome: .accepted("4 documents")),
             HostileCase(reader: "index", name: "docnos with invalid UTF-8 (checksums fixed) read", make: try sized(IndexFiles.docnos, mutate(IndexFiles.docnos) { $0[64] = 0xFF }, fixCRC: true),
                         outcome: .accepted("4 documents")),

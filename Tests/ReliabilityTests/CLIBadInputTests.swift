@@ -87,21 +87,56 @@ final class CLIBadInputTests: XCTestCase {
         XCTAssertEqual(ok.status, 0, ok.stderr)
         XCTAssertEqual(ok.stdout.split(separator: "\n").count, 3, ok.stdout)
         XCTAssertTrue(ok.stdout.split(separator: "\n").allSatisfy { $0.hasPrefix("ok\t") }, ok.stdout)
-        // A flipped byte in a centroid: opening succeeds (sizes are right), verify finds it.
+        // A flipped byte in a centroid: opening finds it (the index is within the checksum
+        // budget), and verify reports the same.
         let cin = idx + "/" + IndexFiles.centroidsIn
         var bytes = Array(FileManager.default.contents(atPath: cin)!)
         bytes[70] ^= 0x01
         FileManager.default.createFile(atPath: cin, contents: Data(bytes))
-        try assertFails(["verify", idx], names: cin, contains: "checksum")
-        try assertFails(["verify", cin], names: cin, contains: "checksum")
+        try assertFails(["search", idx, "cat", "--scorer", "bm25"], names: cin, contains: "checksum mismatch")
+        try assertFails(["verify", idx], names: cin, contains: "checksum mismatch")
+        try assertFails(["verify", cin], names: cin, contains: "checksum mismatch")
         try assertFails(["search", dir + "/nowhere", "cat"], names: "nowhere")
-        // A model with a flipped matrix byte loads on the fast path but fails verify.
+        // A model with a flipped matrix byte (its header, and so the checksum an index
+        // records, unchanged): refused on load within the budget; beyond it, only verify
+        // would read the matrices.
         var m = Array(FileManager.default.contents(atPath: model)!)
         m[Int(getLE(m, 56, UInt64.self)) + 1] ^= 0x10
         let flipped = write("flipped.model", m)
-        XCTAssertNoThrow(try EmbeddingModel.load(path: flipped))
+        XCTAssertNoThrow(try EmbeddingModel.load(path: flipped, checksumBudget: 0))
+        XCTAssertThrowsError(try EmbeddingModel.load(path: flipped))
         try assertFails(["verify", flipped], names: "flipped.model", contains: "checksum")
+        let good = dir + "/good-idx"
+        try IndexBuilder(model: try EmbeddingModel.load(path: model)).build(documents: fixtureDocuments, to: good)
+        try assertFails(["search", good, "cat", "--model", flipped], names: "flipped.model", contains: "matrix checksum mismatch")
         try assertFails(["verify", write("notes.txt", "hello\n")], names: "notes.txt", contains: "not a desm")
         try assertFails(["verify", dir + "/none"], names: "none")
+    }
+
+    /// Issue 12, item 8: bytes overwritten in the middle of the largest file of a
+    /// 5,000-document index; `desm search IDX "cell biology" --scorer in-out` exited 0 with
+    /// whatever scores the garbage gave.
+    func testSearchRefusesAnIndexOverwrittenInTheMiddleOfItsLargestFile() throws {
+        try requireDesm()
+        let words = ["cell", "biology", "protein", "gene", "tissue", "cancer", "stem", "immune", "virus", "brain"]
+        let model = makeTinyModel(dim: 50, words: words)
+        let modelPath = dir + "/m.model"
+        try model.save(to: modelPath)
+        let docs = (0..<5000).map { i in
+            Document(id: "doc\(i)", text: (0..<12).map { words[($0 * 7 + i) % words.count] }.joined(separator: " ") + " x\(i)")
+        }
+        var options = IndexBuildOptions()
+        options.modelPath = modelPath
+        let idx = dir + "/idx"
+        try IndexBuilder(model: model, options: options).build(documents: docs, to: idx)
+        let sizes = try IndexFiles.all.map { ($0, try FileManager.default.attributesOfItem(atPath: idx + "/" + $0)[.size] as! Int) }
+        let (largest, size) = sizes.max { $0.1 < $1.1 }!
+        XCTAssertLessThan(sizes.map(\.1).reduce(0, +), CRC32.openBudgetBytes)
+        let fd = open(idx + "/" + largest, O_WRONLY)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        let garbage = [UInt8](repeating: 0x41, count: 64)
+        XCTAssertEqual(garbage.withUnsafeBytes { pwrite(fd, $0.baseAddress, 64, off_t(size / 2)) }, 64)
+        close(fd)
+        try assertFails(["search", idx, "cell biology", "--scorer", "in-out"], names: idx + "/" + largest, contains: "checksum mismatch")
     }
 }

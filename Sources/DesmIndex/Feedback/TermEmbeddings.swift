@@ -4,7 +4,8 @@ import DesmWord2Vec
 /// The bridge between the two halves of desm's ranking: the vocabulary's mean-centred unit
 /// IN and OUT vectors and which vocabulary words analyse to which BM25 term (`vitamins` and
 /// `vitamin` both to `vitamin`), for the expansions that pick or weigh BM25 terms by their
-/// IN-OUT similarity to the query. Always centred (`WordCentring`), whatever the index: raw
+/// IN-OUT similarity to the query. Always centred, with the mean vectors the index stores
+/// (`DocumentIndex.wordMeans`), whatever the index's own centring: raw
 /// IN-OUT cosines are dominated by the direction all IN and all OUT vectors share (their
 /// means point almost opposite ways), which ranks generic words, not topical ones
 /// (eval/bench/desm_centering.md). Built once per ranker, on first use: V Porter stems and
@@ -17,7 +18,7 @@ final class TermEmbeddings: @unchecked Sendable {
     let wordsOfTerm: [String: [Int]]
 
     init(model: EmbeddingModel, index: DocumentIndex) throws {
-        units = try UnitVectors(model: model, center: true)
+        units = try UnitVectors(model: model, centring: index.wordMeans)
         let analysis = TextAnalysis(settings: index.manifest.analyzer)
         var termOfWord = [String?](repeating: nil, count: model.vocabulary.count)
         var wordsOfTerm: [String: [Int]] = [:]

@@ -10,8 +10,9 @@ import Dispatch
 /// matrix–matrix) product over the mapped centroids with a top-k heap; `explain` gives the
 /// per-word cosines whose mean is that same score.
 ///
-/// When the index was built with `--center`, query words are mean-centred with the same μ
-/// the indexer used (`WordCentring`).
+/// When the index was built with `--center`, query words are mean-centred with the μ the
+/// indexer subtracted, read from the index (`DocumentIndex.wordMeans`), not recomputed from
+/// the model: a model with the same vectors but other or no counts scores the same.
 final class DesmScorer: @unchecked Sendable {
     let index: DocumentIndex
     let model: EmbeddingModel
@@ -23,8 +24,8 @@ final class DesmScorer: @unchecked Sendable {
         self.index = index
         self.model = model
         if index.manifest.center == true {
-            centringIn = WordCentring.mean(of: model.input, counts: model.vocabulary.counts)
-            centringOut = model.output.map { WordCentring.mean(of: $0, counts: model.vocabulary.counts) }
+            centringIn = index.wordMeans.input
+            centringOut = index.wordMeans.output
         } else {
             centringIn = nil
             centringOut = nil
