@@ -74,12 +74,14 @@ public final class Ranker: @unchecked Sendable {
 
     /// The run tag for `options` on this index: `options.tag`, plus what the index changes
     /// in DESM scores: `-centroid-idf` for IDF-weighted centroids, `-centred` for a
-    /// mean-centred index (`desm index --center`) — two runs that differ only in those no
+    /// mean-centred index (`desm index --center`; `-centred-unweighted` when the model had no
+    /// counts and the plain mean was subtracted) — two runs that differ only in those no
     /// longer share a tag.
     public func tag(for options: RankingOptions) -> String {
         guard options.scorer.usesDesm else { return options.tag }
         let m = index.manifest
-        return options.tag + (m.centroid == "mean" ? "" : "-centroid-\(m.centroid)") + (m.center == true ? "-centred" : "")
+        let centred = m.center != true ? "" : m.wordMean == .uniform ? "-centred-unweighted" : "-centred"
+        return options.tag + (m.centroid == "mean" ? "" : "-centroid-\(m.centroid)") + centred
     }
 
     // MARK: Queries

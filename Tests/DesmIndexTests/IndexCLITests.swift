@@ -127,5 +127,11 @@ final class IndexCLITests: XCTestCase {
         XCTAssertEqual(u.status, 0, u.stderr)
         XCTAssertTrue(u.stderr.contains("subtracting the unweighted mean of its rows"), u.stderr)
         XCTAssertTrue(try String(contentsOfFile: dir + "/u/manifest.json", encoding: .utf8).contains("\"wordMean\" : \"unweighted\""))
+        // The two centrings are different indexes: their DESM runs do not share a tag.
+        let tags = try [index, dir + "/u"].map { idx -> String in
+            let s = try runDesm(["search", idx, "apple", "--scorer", "in-out", "--json"])
+            return try XCTUnwrap((JSONSerialization.jsonObject(with: Data(s.stdout.utf8)) as? [String: Any])?["tag"] as? String)
+        }
+        XCTAssertEqual(tags, ["desm-in-out-centred", "desm-in-out-centred-unweighted"])
     }
 }
