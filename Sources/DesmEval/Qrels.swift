@@ -37,6 +37,17 @@ public struct Qrels: Sendable {
         docnos.insert(docno)
     }
 
+    /// The judgments of `topics` only (an experiment's topic set), so that averaging over
+    /// every qrels topic (trec_eval -c) averages over the judged topics of that set.
+    public func restricted(to topics: Set<String>) -> Qrels {
+        var q = Qrels(path: path)
+        for (topic, docs) in judgments where topics.contains(topic) {
+            q.judgments[topic] = docs
+            q.docnos.formUnion(docs.keys)
+        }
+        return q
+    }
+
     /// The grade of a document for a topic, or nil when it is not judged.
     public func grade(topic: String, docno: String) -> Int? { judgments[topic]?[docno] }
 

@@ -101,7 +101,7 @@ struct ExperimentReport {
         md += "Reproduce with \(reproduction()) (the model and index are cached in \(cacheSetting()); "
         md += "delete them to retrain).\n\n"
         md += "## Results\n\n"
-        md += "\(e0?.numQ ?? 0) topics evaluated (topics missing from the qrels are skipped, as trec_eval 9.0.8 does)"
+        md += "\(e0?.numQ ?? 0) topics evaluated (topics missing from the qrels are skipped, as trec_eval 9.0.8 does; a system that retrieves nothing for a judged topic scores 0 on it, as trec_eval -c counts it)"
         if let l = config.relevanceLevel, l != 1 { md += "; binary measures count grade ≥ \(l) as relevant" }
         md += ".\n\n"
         if comparison.topicsDiffer {

@@ -42,7 +42,9 @@ public final class ExperimentRunner {
     var normalisation: ScoreNormalisation { ScoreNormalisation(rawValue: config.norm ?? "zscore") ?? .zscore }
     var alphas: [Double] { config.alphas ?? config.grids?["alpha"] ?? ExperimentConfig.defaultGrids["alpha"]! }
     var folds: Int { config.folds ?? 5 }
-    var evalOptions: EvalOptions { EvalOptions(relevanceLevel: config.relevanceLevel ?? 1) }
+    /// Every system is averaged over the same topics: the topic set's judged topics, a topic
+    /// a system retrieves nothing for scoring 0 (trec_eval -c over qrels restricted to the set).
+    var evalOptions: EvalOptions { EvalOptions(relevanceLevel: config.relevanceLevel ?? 1, averageOverAllQrelsTopics: true) }
 
     /// The values tried for one tuned parameter: the config's `grids` (α: `alphas`), else the
     /// defaults.
@@ -201,11 +203,11 @@ public final class ExperimentRunner {
         let (systems, added) = try plannedSystems()
         let topics = try loadTopics(path: config.topics)
         let test = TopicSet(ids: topics.map(\.id), queries: try topics.map { try $0.text(fields: fields) },
-                            qrels: try Qrels.load(path: config.qrels))
+                            qrels: try Qrels.load(path: config.qrels).restricted(to: Set(topics.map(\.id))))
         var tuning: TopicSet?
         if let t = config.tuning {
             let tt = try loadTopics(path: t.topics)
-            tuning = TopicSet(ids: tt.map(\.id), queries: try tt.map { try $0.text(fields: fields) }, qrels: try Qrels.load(path: t.qrels))
+            tuning = TopicSet(ids: tt.map(\.id), queries: try tt.map { try $0.text(fields: fields) }, qrels: try Qrels.load(path: t.qrels).restricted(to: Set(tt.map(\.id))))
         } else if systems.contains(where: { !grid(for: $0).isEmpty }) && folds > test.ids.count {
             throw DesmError("\"folds\" (\(folds)) is more than the \(test.ids.count) test topics", path: configPath)
         }
@@ -263,8 +265,8 @@ public final class ExperimentRunner {
         let rm3 = evaluations.firstIndex { e in systems.first { $0.name == e.runName }?.canonicalName == "bm25+rm3" }
         let recommendedName = try System(ExperimentConfig.recommendedSystem, path: configPath).canonicalName
         let judged = Set(test.ids).intersection(test.qrels.topicIDs).count
-        var outcome = Outcome(comparison: RunComparison(evaluations, complete: false),
-                              rm3Comparison: rm3.map { i in RunComparison([evaluations[i]] + evaluations.enumerated().filter { $0.offset != i }.map(\.element), complete: false) },
+        var outcome = Outcome(comparison: RunComparison(evaluations, complete: true),
+                              rm3Comparison: rm3.map { i in RunComparison([evaluations[i]] + evaluations.enumerated().filter { $0.offset != i }.map(\.element), complete: true) },
                               systems: systems.map(\.name), tags: tags, usesEmbeddings: usesEmbeddings, tunings: tunings,
                               recommended: systems.first { $0.canonicalName == recommendedName }?.name, addedSystems: added,
                               judgedTopics: judged, model: modelInfo, index: manifest, notes: notes,
