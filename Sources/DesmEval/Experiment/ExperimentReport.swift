@@ -19,6 +19,9 @@ struct ExperimentReport {
 
     var comparison: RunComparison { outcome.comparison }
 
+    /// An input's path as the report names it (`ExperimentRunner.inputRoot`).
+    func input(_ path: String) -> String { displayPath(path, relativeTo: runner.inputRoot) }
+
     /// Markdown table rows: one per system, marks against the comparison's first system
     /// (BM25 in the main table, BM25+RM3 in the second).
     func table(_ comparison: RunComparison) -> String {
@@ -98,8 +101,12 @@ struct ExperimentReport {
         var md = "# Experiment `\(config.name)`\n\n"
         md += "desm \(desmVersion); results also in [`\(config.name).json`](\(config.name).json).\n\n"
         if let d = config.description { md += d + "\n\n" }
-        md += "Reproduce with `\(runner.command)` (the model and index are cached in `\(displayPath(runner.cacheDirectory))`; "
-        md += "delete them to retrain).\n\n"
+        if runner.temporaryCache {
+            md += "Reproduce with `\(runner.command)` (the model and index were built in a temporary directory, removed afterwards).\n\n"
+        } else {
+            md += "Reproduce with `\(runner.command)` (the model and index are cached in `\(displayPath(runner.cacheDirectory))`; "
+            md += "delete them to retrain).\n\n"
+        }
         md += "## Results\n\n"
         md += "\(e0?.numQ ?? 0) topics evaluated (topics missing from the qrels are skipped, as trec_eval 9.0.8 does)"
         if let l = config.relevanceLevel, l != 1 { md += "; binary measures count grade ≥ \(l) as relevant" }
@@ -130,23 +137,23 @@ struct ExperimentReport {
         if let diffChart { md += "![Per-topic NDCG@10, IN-OUT minus IN-IN](\(diffChart))\n\n" }
         md += tuningSection()
         md += "## Settings\n\n"
-        md += "- Collection: `\(displayPath(config.collection))`, \(outcome.index.documents) documents"
+        md += "- Collection: `\(input(config.collection))`, \(outcome.index.documents) documents"
         if outcome.index.documentsWithoutVocabulary > 0 { md += " (\(outcome.index.documentsWithoutVocabulary) with no in-vocabulary word: DESM scores them 0)" }
         md += String(format: "; BM25 statistics: %d terms, average length %.1f.\n", outcome.index.bm25.terms, outcome.index.bm25.averageLength)
-        md += "- Topics: `\(displayPath(config.topics))`, field(s) \(runner.fields.joined(separator: " + ")); qrels `\(displayPath(config.qrels))`.\n"
+        md += "- Topics: `\(input(config.topics))`, field(s) \(runner.fields.joined(separator: " + ")); qrels `\(input(config.qrels))`.\n"
         if let t = config.tuning {
-            md += "- Tuning topics (every tuned parameter): `\(displayPath(t.topics))`, qrels `\(displayPath(t.qrels))`.\n"
+            md += "- Tuning topics (every tuned parameter): `\(input(t.topics))`, qrels `\(input(t.qrels))`.\n"
         } else if !outcome.tunings.isEmpty {
             md += "- No tuning topics: tuned parameters chosen by \(runner.folds)-fold cross-validation over the test topics.\n"
         }
         let m = outcome.model
         if let p = m.parameters {
-            md += "- Embeddings trained on \(m.corpora.map { "`\(displayPath($0))`" }.joined(separator: " + ")): "
+            md += "- Embeddings trained on \(m.corpora.map { "`\(input($0))`" }.joined(separator: " + ")): "
             md += "\(p.architecture.rawValue), negative sampling (\(p.negative) noise words), dim \(p.dim), window \(p.window), "
             md += "sample \(p.sample), min-count \(p.minCount), \(p.epochs) epochs, learning rate \(p.startingAlpha), \(p.threads) thread(s), seed \(p.seed); "
             md += "vocabulary \(m.vocabulary) words.\n"
         } else {
-            md += "- Embeddings: pretrained model `\(displayPath(m.path))`, vocabulary \(m.vocabulary) words, dim \(m.dim).\n"
+            md += "- Embeddings: pretrained model `\(input(m.path))`, vocabulary \(m.vocabulary) words, dim \(m.dim).\n"
         }
         if config.center == true {
             md += "- Word vectors mean-centred (count-weighted mean of each space subtracted) before centroids and query vectors (`desm index --center`).\n"
@@ -307,9 +314,10 @@ struct ExperimentReport {
     }
 }
 
-/// A path shown relative to the current directory when it lies below it (reports, messages).
-public func displayPath(_ p: String) -> String {
-    let cwd = FileManager.default.currentDirectoryPath
+/// A path shown relative to `root` (by default the current directory) when it lies below it
+/// (reports, messages).
+public func displayPath(_ p: String, relativeTo root: String? = nil) -> String {
+    let base = root ?? FileManager.default.currentDirectoryPath
     let std = (p as NSString).standardizingPath
-    return std.hasPrefix(cwd + "/") ? String(std.dropFirst(cwd.count + 1)) : std
+    return std.hasPrefix(base + "/") ? String(std.dropFirst(base.count + 1)) : std
 }
