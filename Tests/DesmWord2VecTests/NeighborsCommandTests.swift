@@ -93,13 +93,18 @@ final class NeighborsCommandTests: TempDirTestCase {
         return found
     }
 
-    func testPlotLabelsStayInsideTheCanvasAndNeverOverlap() throws {
+    /// `desm neighbors --plot` of the offset model's first word, every other word a neighbour.
+    func plotOffsetModel(space: String) throws -> (svg: String, words: [String]) {
         try requireDesm()
         let (model, words) = try offsetModel()
         let plot = dir + "/plot.svg"
-        let r = try runDesm(["neighbors", model, words[0], "--space", "in-out", "-k", "\(words.count - 1)", "--plot", plot])
+        let r = try runDesm(["neighbors", model, words[0], "--space", space, "-k", "\(words.count - 1)", "--plot", plot])
         XCTAssertEqual(r.status, 0, r.stderr)
-        let svg = try String(contentsOfFile: plot, encoding: .utf8)
+        return (try String(contentsOfFile: plot, encoding: .utf8), words)
+    }
+
+    func testPlotLabelsStayInsideTheCanvasAndNeverOverlap() throws {
+        let (svg, words) = try plotOffsetModel(space: "in-out")
         let width = Double(attribute("width", in: svg)!)!, height = Double(attribute("height", in: svg)!)!
         let texts = textBoxes(svg)
         XCTAssertGreaterThan(texts.filter { $0.text.contains("neighbourhood") }.count, words.count, "most words are labelled")
@@ -115,12 +120,7 @@ final class NeighborsCommandTests: TempDirTestCase {
     }
 
     func testPlotShowsTheNeighbourhoodsNotTheOffsetBetweenInAndOut() throws {
-        try requireDesm()
-        let (model, words) = try offsetModel()
-        let plot = dir + "/plot.svg"
-        let r = try runDesm(["neighbors", model, words[0], "--space", "in-in", "-k", "\(words.count - 1)", "--plot", plot])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        let svg = try String(contentsOfFile: plot, encoding: .utf8)
+        let (svg, words) = try plotOffsetModel(space: "in-in")
         let points = markers(svg, width: Double(attribute("width", in: svg)!)!)
         let xin = points.filter { !$0.isOut }.map(\.x), xout = points.filter(\.isOut).map(\.x)
         guard xin.count == words.count, xout.count == words.count else {
