@@ -7,6 +7,7 @@
 //   DesmWord2Vec      vocabulary, trainer (SG/CBOW x NS/HS), model file, vector formats, neighbours
 //   DesmIndex         index (IN/OUT centroids, BM25 postings), scorers, ranking, run writer
 //   DesmEval          topics, qrels, runs, trec_eval metrics, significance, experiments, reports
+//   DesmSample        the built-in sample collection (collections/sample, embedded for `desm demo`)
 //   desm              the command-line tool, one file per verb
 import PackageDescription
 
@@ -40,8 +41,11 @@ let package = Package(
         .target(name: "DesmEval", dependencies: ["DesmText", "DesmWord2Vec", "DesmIndex", "CLibXML2",
                                                  .product(name: "Yams", package: "Yams")],
                 swiftSettings: optimise),
+        // collections/sample built into the binary (SampleCollectionData.swift is generated
+        // from it by regenerate.sh), so that `desm demo` runs from any directory.
+        .target(name: "DesmSample", dependencies: ["DesmText"], exclude: ["regenerate.sh"]),
         .executableTarget(name: "desm", dependencies: [
-            "DesmText", "DesmWord2Vec", "DesmIndex", "DesmEval",
+            "DesmText", "DesmWord2Vec", "DesmIndex", "DesmEval", "DesmSample",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimise),
         // libFuzzer targets over every reader (see eval/fuzz/run.sh); a plain executable that
@@ -57,7 +61,7 @@ let package = Package(
         .testTarget(name: "DesmWord2VecTests", dependencies: ["DesmWord2Vec", "DesmTestSupport"]),
         .testTarget(name: "DesmIndexTests", dependencies: ["DesmIndex", "DesmTestSupport"]),
         .testTarget(name: "DesmEvalTests", dependencies: ["DesmEval", "DesmIndex", "DesmWord2Vec", "DesmTestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["DesmText", "DesmTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["DesmText", "DesmSample", "DesmTestSupport"]),
         .testTarget(name: "ReliabilityTests", dependencies: [
             "DesmText", "DesmWord2Vec", "DesmIndex", "DesmEval", "DesmFixtures", "DesmTestSupport",
         ]),

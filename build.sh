@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # desm's build helper: everything a fresh Debian machine with the Swift toolchain needs.
 #   ./build.sh demo [ARGS]   install system libraries if missing, build (release), run `desm demo`
+#                            with the report in eval/results and the model and index cached in eval/cache
 #   ./build.sh test          install system libraries if missing, run the whole test suite
 #   ./build.sh build         install system libraries if missing, build the release binary
 # The release binary is .build/release/desm.
@@ -26,7 +27,7 @@ case "${1:-}" in
         shift
         system_libraries
         swift build -c release --product desm
-        exec .build/release/desm demo "$@"
+        exec .build/release/desm demo --out eval/results --cache eval/cache "$@"
         ;;
     test)
         system_libraries

@@ -55,8 +55,9 @@ struct BenchTrainCommand: ParsableCommand {
                      corpus, data.tokenCount, data.sentenceCount, vocab.count, monotonicSeconds() - t0))
         print("settings: threads \(training.threads), epochs \(training.epochs), dim \(training.dim), window \(training.window), negative \(training.negative), sample \(training.sample), min-count \(training.minCount)")
         let words = Double(data.tokenCount * training.epochs)
-        let work = try makeWorkDirectory()
-        defer { removeTree(work) }
+        let workDirectory = try WorkDirectory(label: "desm-bench")
+        defer { workDirectory.remove() }
+        let work = workDirectory.path
         let vocabFile = work + "/vocab.txt"
         if tools.contains("c") {
             var text = "</s> \(data.sentenceCount)\n"
@@ -170,16 +171,6 @@ struct BenchTrainCommand: ParsableCommand {
             throw DesmError("unexpected gensim output: \(out.suffix(200))")
         }
         return Timing(wall: last[0], cpu: last[1])
-    }
-
-    /// A fresh directory of this run's own (removed afterwards): never a shared one.
-    func makeWorkDirectory() throws -> String {
-        var template = Array((NSTemporaryDirectory() + "/desm-bench-XXXXXX").utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
-        guard made else {
-            throw DesmError("cannot create a work directory: \(String(cString: strerror(errno)))", path: NSTemporaryDirectory())
-        }
-        return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
     struct Captured { var status: Int32; var out: String; var err: String }

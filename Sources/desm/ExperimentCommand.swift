@@ -80,12 +80,16 @@ struct ExperimentCommand: ParsableCommand {
     }
 }
 
-/// Runs an experiment and prints its table (shared by `experiment` and `demo`).
+/// Runs the experiment of a config file and prints its table.
 func runExperiment(configPath: String, command: String, quiet: Bool) throws {
     let config = try ExperimentConfig.load(path: configPath)
-    let runner = ExperimentRunner(config: config, configPath: configPath, command: command, quiet: quiet) {
+    try runExperiment(ExperimentRunner(config: config, configPath: configPath, command: command, quiet: quiet) {
         printError($0)
-    }
+    })
+}
+
+/// Runs an experiment and prints its table (shared by `experiment` and `demo`).
+func runExperiment(_ runner: ExperimentRunner) throws {
     let outcome = try runner.run()
     print(outcome.comparison.table(alpha: 0.05))
     if let rm3 = outcome.rm3Comparison {

@@ -1,4 +1,6 @@
 import ArgumentParser
+import DesmEval
+import DesmIndex
 import DesmText
 import DesmWord2Vec
 import Foundation
@@ -16,8 +18,15 @@ struct NeighborsCommand: ParsableCommand {
         opposite directions on average, so IN-OUT cosines are small or negative: only their order \
         matters. The word goes through the model's analyzer (lowercased).
 
+        --center subtracts each space's mean vector (count-weighted, as `desm index --center`) \
+        before the cosines: the offset that all IN and all OUT vectors share then no longer \
+        weighs on them, and IN-OUT cosines spread around 0.
+
         --plot FILE.svg draws the word and its neighbours, each as an IN point (circle) and an \
-        OUT point (square), on the first two principal components of those points.
+        OUT point (square): their unit vectors (mean-centred with --center), each space's \
+        points centred on their own mean (so that the IN/OUT offset, otherwise the first \
+        principal component, does not split the plot into an IN side and an OUT side), on the \
+        first two principal components. Labels stay inside the picture and never overlap.
 
         Example: desm neighbors text8.model yale --space in-out -k 10 --plot yale.svg
         """
@@ -33,6 +42,8 @@ struct NeighborsCommand: ParsableCommand {
     var k = 10
     @Option(name: .long, help: "Also draw them on a 2-D PCA projection into this SVG file.")
     var plot: String?
+    @Flag(name: .long, help: "Mean-centre the vectors first: subtract each space's count-weighted mean (as desm index --center does).")
+    var center = false
     @Flag(name: .long, help: "Report on stderr how long the model took to open and the search to run.")
     var verbose = false
 
@@ -50,59 +61,27 @@ struct NeighborsCommand: ParsableCommand {
         guard tokens.count == 1, let w = tokens.first else {
             throw DesmError("\"\(word)\" is not one word for the model's analyzer (it gives \(tokens))")
         }
-        let result = try m.neighbors(of: w, space: space, k: k)
+        let means = center ? spaceMeans(m) : nil
+        let result = try m.neighbors(of: w, space: space, k: k, means: means)
         if verbose {
             printError(String(format: "opened %@ (%d words, dim %d) in %.3f s (%.3f s CPU); search took %.3f s",
                               model, m.vocabulary.count, m.dim, t1 - t0, Double(c1 - c0) / Double(CLOCKS_PER_SEC),
                               monotonicSeconds() - t1))
         }
         for n in result { print(String(format: "%@\t%.4f", n.word, Double(n.cosine))) }
-        if let plot { try drawPlot(m, w, result, to: plot) }
+        if let plot {
+            try writeFileAtomically(plot, text: NeighbourMap.svg(model: m, wordID: m.vocabulary.id(w)!, neighbours: result, space: space, means: means))
+        }
     }
 
-    func drawPlot(_ m: EmbeddingModel, _ w: String, _ result: [Neighbor], to path: String) throws {
-        let ids = [m.vocabulary.id(w)!] + result.map(\.id)
-        var points = [[Float]]()
-        var labels = [(String, Bool, Bool)]()   // word, isOut, isQuery
-        for (i, id) in ids.enumerated() {
-            points.append(Array(m.input.row(id))); labels.append((m.vocabulary.words[id], false, i == 0))
+    /// The count-weighted mean of each space (`WordCentring`, as `desm index --center`
+    /// subtracts); a model without word counts (imported vectors) gets plain means, and a note.
+    func spaceMeans(_ m: EmbeddingModel) -> SpaceMeans {
+        if m.vocabulary.counts.allSatisfy({ $0 <= 0 }) {
+            printError("note: \(model) has no word counts (imported vectors): centred on the unweighted mean of each space")
         }
-        if let out = m.output {
-            for (i, id) in ids.enumerated() {
-                points.append(Array(out.row(id))); labels.append((m.vocabulary.words[id], true, i == 0))
-            }
-        }
-        let xy = principalPlane(points)
-        let xs = xy.map(\.0), ys = xy.map(\.1)
-        let (x0, x1) = (xs.min()!, xs.max()!), (y0, y1) = (ys.min()!, ys.max()!)
-        let width = 720.0, height = 540.0, pad = 60.0
-        func sx(_ x: Double) -> Double { pad + (x1 > x0 ? (x - x0) / (x1 - x0) : 0.5) * (width - 2 * pad) }
-        func sy(_ y: Double) -> Double { height - pad - (y1 > y0 ? (y - y0) / (y1 - y0) : 0.5) * (height - 2 * pad) }
-        func esc(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-        }
-        var svg = """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" font-family="sans-serif" font-size="12">
-        <rect width="100%" height="100%" fill="white"/>
-        <text x="\(Int(pad))" y="24" font-size="15">\(esc(w)): \(space.rawValue) neighbours, PCA of their IN and OUT vectors</text>
-        <circle cx="\(Int(width - 210))" cy="20" r="5" fill="#1f77b4"/><text x="\(Int(width - 200))" y="24">IN (W_IN)</text>
-        <rect x="\(Int(width - 125))" y="15" width="10" height="10" fill="#d62728"/><text x="\(Int(width - 110))" y="24">OUT (W_OUT)</text>
-
-        """
-        for (i, (x, y)) in xy.enumerated() {
-            let (label, isOut, isQuery) = labels[i]
-            let cx = sx(x), cy = sy(y)
-            let colour = isOut ? "#d62728" : "#1f77b4"
-            let size = isQuery ? 7.0 : 5.0
-            if isOut {
-                svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%@\"/>", cx - size, cy - size, 2 * size, 2 * size, colour)
-            } else {
-                svg += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%@\"/>", cx, cy, size, colour)
-            }
-            svg += String(format: "<text x=\"%.1f\" y=\"%.1f\"%@>%@</text>\n", cx + 8, cy + 4, isQuery ? " font-weight=\"bold\"" : "", esc(label))
-        }
-        svg += "</svg>\n"
-        try writeFileAtomically(path, text: svg)
+        return SpaceMeans(input: WordCentring.mean(of: m.input, counts: m.vocabulary.counts),
+                          output: m.output.map { WordCentring.mean(of: $0, counts: m.vocabulary.counts) })
     }
 }
 

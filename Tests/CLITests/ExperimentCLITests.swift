@@ -304,8 +304,19 @@ final class ExperimentCLITests: XCTestCase {
         }
         let missing = try runDesm(["demo", "--config", dir + "/nope.json"])
         XCTAssertEqual(missing.status, 1)
-        XCTAssertTrue(missing.stderr.contains("nope.json") && missing.stderr.contains("root of the desm repository"),
-                      missing.stderr)
+        XCTAssertEqual(missing.stderr, "desm: error: \(dir)/nope.json: not found\n")
+    }
+
+    /// `desm demo --config` runs another config; --out and --cache take the place of its folders.
+    func testDemoRunsACustomConfigWithItsReportInOut() throws {
+        let config = try writeSampleConfig(name: "custom")
+        let r = try runDesm(["demo", "--config", config, "--out", dir + "/out", "--cache", dir + "/kept", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = try String(contentsOfFile: dir + "/out/custom.md", encoding: .utf8)
+        XCTAssertTrue(report.contains("Reproduce with `desm demo --config \(config) --out \(dir)/out --cache \(dir)/kept`"), report)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/kept/runs-custom"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/results"), "the config's own results folder is not used")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/cache"), "nor its cache")
     }
 
     func testEveryVerbHasHelp() throws {

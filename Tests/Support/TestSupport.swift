@@ -82,12 +82,13 @@ private final class PipeReader: @unchecked Sendable {
 }
 
 /// Runs an executable and captures its output, optionally feeding `stdin`, adding
-/// `environment` to the inherited one, killing it (SIGKILL) after `timeout` seconds, and
-/// limiting its address space to `addressLimitKB` (`ulimit -v`, through /bin/sh).
+/// `environment` to the inherited one, running it in `currentDirectory` (default: this
+/// process's), killing it (SIGKILL) after `timeout` seconds, and limiting its address space
+/// to `addressLimitKB` (`ulimit -v`, through /bin/sh).
 /// `whileRunning` is called with the child's pid once it has started (e.g. to signal it); the
 /// pid is also in the result.
 public func runProcess(_ executable: String, _ arguments: [String], stdin: String? = nil,
-                       environment: [String: String] = [:], timeout: Double? = nil,
+                       environment: [String: String] = [:], currentDirectory: String? = nil, timeout: Double? = nil,
                        addressLimitKB: Int? = nil, whileRunning: ((Int32) -> Void)? = nil) throws -> ProcessResult {
     let p = Process()
     if let limit = addressLimitKB {
@@ -97,6 +98,7 @@ public func runProcess(_ executable: String, _ arguments: [String], stdin: Strin
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
     }
+    if let currentDirectory { p.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
     if !environment.isEmpty {
         p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     }

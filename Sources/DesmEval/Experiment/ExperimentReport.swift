@@ -19,6 +19,13 @@ struct ExperimentReport {
 
     var comparison: RunComparison { outcome.comparison }
 
+    /// An input's path as the report names it: as the config wrote it, or relative to
+    /// `ExperimentRunner.inputRoot` when one is set (the built-in sample, extracted to a
+    /// temporary directory, reads as `collections/sample/…`).
+    func input(_ path: String) -> String {
+        runner.inputRoot.map { displayPath(path, relativeTo: $0) } ?? config.asWritten(path)
+    }
+
     /// Markdown table rows: one per system, marks against the comparison's first system
     /// (BM25 in the main table, BM25+RM3 in the second).
     func table(_ comparison: RunComparison) -> String {
@@ -98,8 +105,11 @@ struct ExperimentReport {
         var md = "# Experiment `\(config.name)`\n\n"
         md += "desm \(desmVersion); results also in [`\(config.name).json`](\(config.name).json).\n\n"
         if let d = config.description { md += d + "\n\n" }
-        md += "Reproduce with \(reproduction()) (the model and index are cached in \(cacheSetting()); "
-        md += "delete them to retrain).\n\n"
+        if runner.temporaryCache {
+            md += "Reproduce with \(reproduction()) (the model and index were built in a temporary directory, removed afterwards).\n\n"
+        } else {
+            md += "Reproduce with \(reproduction()) (the model and index are cached in \(cacheSetting()); delete them to retrain).\n\n"
+        }
         md += "## Results\n\n"
         md += "\(e0?.numQ ?? 0) topics evaluated (topics missing from the qrels are skipped, as trec_eval 9.0.8 does; a system that retrieves nothing for a judged topic scores 0 on it, as trec_eval -c counts it)"
         if let l = config.relevanceLevel, l != 1 { md += "; binary measures count grade ≥ \(l) as relevant" }
@@ -281,9 +291,10 @@ struct ExperimentReport {
     }
 }
 
-/// A path shown relative to the current directory when it lies below it (reports, messages).
-public func displayPath(_ p: String) -> String {
-    let cwd = FileManager.default.currentDirectoryPath
+/// A path shown relative to `root` (by default the current directory) when it lies below it
+/// (reports, messages).
+public func displayPath(_ p: String, relativeTo root: String? = nil) -> String {
+    let base = root ?? FileManager.default.currentDirectoryPath
     let std = (p as NSString).standardizingPath
-    return std.hasPrefix(cwd + "/") ? String(std.dropFirst(cwd.count + 1)) : std
+    return std.hasPrefix(base + "/") ? String(std.dropFirst(base.count + 1)) : std
 }

@@ -17,6 +17,13 @@ public final class ExperimentRunner {
     public var quiet: Bool
     /// Where progress lines go (stderr in the CLI).
     public var log: (String) -> Void
+    /// The report names inputs below this directory relative to it (`desm demo` extracts the
+    /// built-in sample to a temporary directory and names its files `collections/sample/…`),
+    /// others relative to the current directory.
+    public var inputRoot: String?
+    /// The cache is a temporary directory removed after the run: the report says so instead
+    /// of naming it.
+    public var temporaryCache = false
     /// `fileIdentity`'s memo: (path, size, time) → size and content CRC-32.
     var contentChecksums: [String: String] = [:]
 

@@ -11,23 +11,23 @@ extension ExperimentReport {
         var md = "## Settings\n\n"
         md += "Paths are as the config writes them (relative to its directory).\n\n"
         let index = outcome.index
-        md += "- Collection: `\(config.asWritten(config.collection))`, \(index.documents) documents"
+        md += "- Collection: `\(input(config.collection))`, \(index.documents) documents"
         if index.documentsWithoutVocabulary > 0 { md += " (\(index.documentsWithoutVocabulary) with no in-vocabulary word: DESM scores them 0)" }
         md += String(format: "; BM25 statistics: %d terms, average length %.1f.\n", index.bm25.terms, index.bm25.averageLength)
-        md += "- Topics: `\(config.asWritten(config.topics))`, field(s) \(runner.fields.joined(separator: " + ")); qrels `\(config.asWritten(config.qrels))`.\n"
+        md += "- Topics: `\(input(config.topics))`, field(s) \(runner.fields.joined(separator: " + ")); qrels `\(input(config.qrels))`.\n"
         if let t = config.tuning {
-            md += "- Tuning topics (every tuned parameter): `\(config.asWritten(t.topics))`, qrels `\(config.asWritten(t.qrels))`.\n"
+            md += "- Tuning topics (every tuned parameter): `\(input(t.topics))`, qrels `\(input(t.qrels))`.\n"
         } else if !outcome.tunings.isEmpty {
             md += "- No tuning topics: tuned parameters chosen by \(runner.folds)-fold cross-validation over the test topics.\n"
         }
         let m = outcome.model
         if let p = m.parameters {
-            md += "- Embeddings trained on \(m.corpora.map { "`\(config.asWritten($0))`" }.joined(separator: " + ")): "
+            md += "- Embeddings trained on \(m.corpora.map { "`\(input($0))`" }.joined(separator: " + ")): "
             md += "\(p.architecture.rawValue), negative sampling (\(p.negative) noise words), dim \(p.dim), window \(p.window), "
             md += "sample \(p.sample), min-count \(p.minCount), \(p.epochs) epochs, learning rate \(p.startingAlpha), \(p.threads) thread(s), seed \(p.seed); "
             md += "vocabulary \(m.vocabulary) words.\n"
         } else {
-            md += "- Embeddings: pretrained model `\(config.asWritten(m.path))`, vocabulary \(m.vocabulary) words, dim \(m.dim).\n"
+            md += "- Embeddings: pretrained model `\(input(m.path))`, vocabulary \(m.vocabulary) words, dim \(m.dim).\n"
         }
         md += String(format: "- Model checksum %08x; analyzer: embedding tokens unstemmed, BM25 terms Porter-stemmed with Lucene's English stopwords.\n", m.checksum)
         md += "- Index: document centroids `\(index.centroid)` ("
@@ -52,7 +52,7 @@ extension ExperimentReport {
     func stoplistSetting() -> String {
         guard let q = try? runner.queryStoplist(), !q.isEmpty else { return ": none." }
         var s = " `\(q.name)`"
-        if let spec = config.queryStopwords, !QueryStoplist.builtInNames.contains(spec) { s += " from `\(config.asWritten(spec))`" }
+        if let spec = config.queryStopwords, !QueryStoplist.builtInNames.contains(spec) { s += " from `\(input(spec))`" }
         return s + " (\(q.words.sorted().joined(separator: " "))): removed from every query (DESM words and BM25 terms) before scoring; documents and index unchanged."
     }
 
@@ -103,6 +103,7 @@ extension ExperimentReport {
 
     /// Where the model and index are cached, as the config says it.
     func cacheSetting() -> String {
-        config.cache.map { "`\(config.asWritten($0))`" } ?? "`cache/` beside the config"
+        if runner.inputRoot != nil { return "`\(displayPath(runner.cacheDirectory))`" }
+        return config.cache.map { "`\(input($0))`" } ?? "`cache/` beside the config"
     }
 }

@@ -29,7 +29,11 @@ public func openByteSource(_ path: String) throws -> ByteSource {
 /// error naming `what`. (Foundation's `FileManager.contents(atPath:)` leaks on empty files.)
 public func readAllBytes(_ path: String, limit: Int = 1 << 30, what: String,
                          plain: Bool = false) throws -> [UInt8] {
-    let source: ByteSource = plain ? try FileSource(path) : try openByteSource(path)
+    try readAll(plain ? try FileSource(path) : try openByteSource(path), limit: limit, what: what)
+}
+
+/// Every byte of `source`; more than `limit` bytes is an error naming `what`.
+func readAll(_ source: ByteSource, limit: Int, what: String) throws -> [UInt8] {
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
@@ -37,7 +41,7 @@ public func readAllBytes(_ path: String, limit: Int = 1 << 30, what: String,
         if n == 0 { break }
         bytes.append(contentsOf: chunk[0..<n])
         if bytes.count > limit {
-            throw DesmError("file larger than \(limit) bytes, too large for \(what)", path: path)
+            throw DesmError("file larger than \(limit) bytes, too large for \(what)", path: source.path)
         }
     }
     return bytes
@@ -98,5 +102,26 @@ public final class FileSource: ByteSource {
             return n
         }
         return try readRaw(into: buffer)
+    }
+}
+
+/// Bytes held in memory, read as a stream (`path` names them in messages).
+public final class MemorySource: ByteSource {
+    public let path: String
+    private let bytes: [UInt8]
+    public private(set) var fileOffset = 0
+    public var fileSize: Int? { bytes.count }
+
+    public init(_ bytes: [UInt8], path: String) {
+        self.bytes = bytes
+        self.path = path
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = min(buffer.count, bytes.count - fileOffset)
+        guard n > 0 else { return 0 }
+        buffer.copyBytes(from: bytes[fileOffset..<fileOffset + n])
+        fileOffset += n
+        return n
     }
 }

@@ -1,11 +1,12 @@
 import CZlib
 
-/// Streaming gzip inflate over another byte source, in constant memory.
+/// Streaming gzip inflate over another byte source (a file, or bytes in memory), in constant
+/// memory.
 ///
 /// Handles multi-member files (`cat a.gz b.gz`), reports a truncated stream, corrupt data
 /// and trailing bytes that are not another gzip member, each with the compressed byte offset.
 public final class GzipSource: ByteSource {
-    private let input: FileSource
+    private let input: ByteSource
     private var stream = z_stream()
     private var inBuffer: UnsafeMutablePointer<UInt8>
     private let inCapacity = 1 << 16
@@ -17,7 +18,7 @@ public final class GzipSource: ByteSource {
     public var fileOffset: Int { input.fileOffset - Int(stream.avail_in) }
     public var fileSize: Int? { input.fileSize }
 
-    public init(_ input: FileSource) throws {
+    public init(_ input: ByteSource) throws {
         self.input = input
         inBuffer = .allocate(capacity: inCapacity)
         stream.next_in = nil
@@ -73,4 +74,10 @@ public final class GzipSource: ByteSource {
         }
         return buffer.count - Int(stream.avail_out)
     }
+}
+
+/// The content of gzip data held in memory (e.g. a file built into the binary), checked
+/// against its CRC-32 as it is inflated; errors name `name`.
+public func inflateGzip(_ bytes: [UInt8], name: String, limit: Int = 1 << 30) throws -> [UInt8] {
+    try readAll(GzipSource(MemorySource(bytes, path: name)), limit: limit, what: name)
 }
