@@ -48,17 +48,21 @@ public enum WordCentring {
     /// (`WordMeanWeighting`).
     public static func means(of model: EmbeddingModel) throws -> WordMeans {
         let out = try outputVectors(of: model)
-        let counts = model.vocabulary.counts
-        let weighted = counts.contains { $0 != counts.first }
-        let weights = weighted ? counts : nil
+        let (weights, weighting) = weights(of: model)
         return WordMeans(input: mean(of: model.input, counts: weights), output: mean(of: out, counts: weights),
-                         weighting: weighted ? .counts : .uniform)
+                         weighting: weighting)
+    }
+
+    /// The weights of the mean: the model's counts when they differ, else none (every row 1).
+    public static func weights(of model: EmbeddingModel) -> (counts: [Int64]?, weighting: WordMeanWeighting) {
+        let counts = model.vocabulary.counts
+        return counts.contains { $0 != counts.first } ? (counts, .counts) : (nil, .uniform)
     }
 
     /// μ = Σ_w c_w·w / Σ_w c_w over the rows whose norm is positive and finite (the others
     /// are unusable and skipped anyway), c_w the vocabulary count (at least 1), or 1 for every
     /// row when `counts` is nil; in double. Deterministic.
-    static func mean(of matrix: FloatMatrix, counts: [Int64]?) -> [Double] {
+    public static func mean(of matrix: FloatMatrix, counts: [Int64]?) -> [Double] {
         let dim = matrix.cols
         var sum = [Double](repeating: 0, count: dim)
         var total = 0.0

@@ -77,11 +77,12 @@ struct NeighborsCommand: ParsableCommand {
     /// The count-weighted mean of each space (`WordCentring`, as `desm index --center`
     /// subtracts); a model without word counts (imported vectors) gets plain means, and a note.
     func spaceMeans(_ m: EmbeddingModel) -> SpaceMeans {
-        if m.vocabulary.counts.allSatisfy({ $0 <= 0 }) {
+        let (counts, weighting) = WordCentring.weights(of: m)
+        if weighting == .uniform {
             printError("note: \(model) has no word counts (imported vectors): centred on the unweighted mean of each space")
         }
-        return SpaceMeans(input: WordCentring.mean(of: m.input, counts: m.vocabulary.counts),
-                          output: m.output.map { WordCentring.mean(of: $0, counts: m.vocabulary.counts) })
+        return SpaceMeans(input: WordCentring.mean(of: m.input, counts: counts),
+                          output: m.output.map { WordCentring.mean(of: $0, counts: counts) })
     }
 }
 

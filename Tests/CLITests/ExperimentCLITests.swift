@@ -313,7 +313,8 @@ final class ExperimentCLITests: XCTestCase {
         let r = try runDesm(["demo", "--config", config, "--out", dir + "/out", "--cache", dir + "/kept", "--quiet"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let report = try String(contentsOfFile: dir + "/out/custom.md", encoding: .utf8)
-        XCTAssertTrue(report.contains("Reproduce with `desm demo --config \(config) --out \(dir)/out --cache \(dir)/kept`"), report)
+        // The config by its name, run in its directory (no machine path for it); --out and --cache as typed.
+        XCTAssertTrue(report.contains("Reproduce with `desm demo --config custom.json --out \(dir)/out --cache \(dir)/kept` in the config's directory"), report)
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/kept/runs-custom"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/results"), "the config's own results folder is not used")
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/cache"), "nor its cache")
