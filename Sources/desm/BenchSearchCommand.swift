@@ -87,10 +87,15 @@ struct BenchSearchCommand: ParsableCommand {
         }
         report("DESM in-out single", lat)
 
-        let tb = monotonicSeconds()
-        let batch = try ranker.rankBatch(texts, options: desm, k: k)
-        let batchSecs = monotonicSeconds() - tb
-        print(String(format: "DESM in-out batched\tseconds %.3f\tqueries/s %.1f", batchSecs, Double(texts.count) / batchSecs))
+        // Best of 3, as peers.py times faiss.
+        var batch: [Ranking] = []
+        var batchSecs = Double.infinity
+        for _ in 0..<3 {
+            let tb = monotonicSeconds()
+            batch = try ranker.rankBatch(texts, options: desm, k: k)
+            batchSecs = min(batchSecs, monotonicSeconds() - tb)
+        }
+        print(String(format: "DESM in-out batched (best of 3)\tseconds %.3f\tqueries/s %.1f", batchSecs, Double(texts.count) / batchSecs))
 
         let bm = RankingOptions(scorer: .bm25)
         ranker.threads = 1
