@@ -9,7 +9,8 @@ import Foundation
 extension ExperimentReport {
     func settingsSection() -> String {
         var md = "## Settings\n\n"
-        md += "Paths are as the config writes them (relative to its directory).\n\n"
+        md += runner.inputRoot != nil ? "Paths are those of the built-in sample in the repository.\n\n"
+                                      : "Paths are as the config writes them (relative to its directory).\n\n"
         let index = outcome.index
         md += "- Collection: `\(input(config.collection))`, \(index.documents) documents"
         if index.documentsWithoutVocabulary > 0 { md += " (\(index.documentsWithoutVocabulary) with no in-vocabulary word: DESM scores them 0)" }
