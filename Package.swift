@@ -36,7 +36,9 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .target(name: "DesmText", dependencies: ["CZlib"], swiftSettings: optimise),
-        .target(name: "DesmWord2Vec", dependencies: ["DesmText"], swiftSettings: optimise),
+        // __builtin_prefetch for the trainer's randomly chosen rows.
+        .target(name: "CPrefetch", path: "Sources/CPrefetch"),
+        .target(name: "DesmWord2Vec", dependencies: ["DesmText", "CPrefetch"], swiftSettings: optimise),
         .target(name: "DesmIndex", dependencies: ["DesmText", "DesmWord2Vec", "COpenBLAS"], swiftSettings: optimise),
         .target(name: "DesmEval", dependencies: ["DesmText", "DesmWord2Vec", "DesmIndex", "CLibXML2",
                                                  .product(name: "Yams", package: "Yams")],
