@@ -7,7 +7,7 @@ import Foundation
 /// any x86-64 and still runs on one without AVX2. `DESM_KERNELS=portable` selects desm's own
 /// SIMD loops (`VectorKernels.dot1`/`dot4`) instead; the tests rank with both and compare.
 /// desm splits the documents between its own threads, so OpenBLAS runs single-threaded.
-enum DenseProducts {
+public enum DenseProducts {
     /// Whether OpenBLAS computes the products (read once, from `DESM_KERNELS`).
     static let usesBLAS: Bool = {
         if ProcessInfo.processInfo.environment["DESM_KERNELS"] == "portable" { return false }
@@ -17,7 +17,7 @@ enum DenseProducts {
 
     /// What computes the products (benchmarks print it): OpenBLAS's configuration and the
     /// kernel it chose for this CPU, or the portable loops.
-    static var description: String {
+    public static var description: String {
         usesBLAS ? "OpenBLAS " + String(cString: openblas_get_config()) + " (" + String(cString: openblas_get_corename()) + ")"
                  : "portable SIMD loops (DESM_KERNELS=portable)"
     }
@@ -49,6 +49,3 @@ enum DenseProducts {
         }
     }
 }
-
-/// `DenseProducts.description`, for the command line's benchmarks.
-public var denseProductsDescription: String { DenseProducts.description }

@@ -40,11 +40,7 @@ private let renameat2Function: (@convention(c) (Int32, UnsafePointer<CChar>, Int
     return unsafeBitCast(symbol, to: (@convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32).self)
 }()
 
-func parentDirectory(of path: String) -> String {
-    guard let slash = path.lastIndex(of: "/") else { return "." }
-    let d = String(path[..<slash])
-    return d.isEmpty ? "/" : d
-}
+func parentDirectory(of path: String) -> String { AtomicFileWriter.directory(of: path) }
 
 /// Renames the finished staging directory to `directory`, replacing an existing index there
 /// (never anything else). An existing index is swapped with the staging directory in one

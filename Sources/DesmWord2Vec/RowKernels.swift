@@ -1,8 +1,8 @@
 import CPrefetch
 /// SIMD kernels over raw float32 rows of the word2vec matrices: `dot` and `axpy` (public:
 /// the trainer, nearest-neighbour search and DesmIndex's centroids use them), the fused
-/// `accumulateThenUpdate` of the training kernels, and `touchRows`, which warms the cache
-/// lines of rows about to be used. The ranking kernels (batched query × document products)
+/// `accumulateThenUpdate` of the training kernels, and `prefetchRows`, which asks for the
+/// cache lines of rows about to be used. The ranking kernels (batched query × document products)
 /// are DesmIndex's `VectorKernels`; the training steps built on these are in
 /// TrainingKernels.swift.
 
@@ -67,14 +67,13 @@ func accumulateThenUpdate(_ a: Float, _ y: UnsafeMutablePointer<Float>, into neu
 /// Prefetches every cache line of the given rows, so that the cache misses of randomly
 /// chosen rows overlap instead of arriving one by one inside the dependent dot/axpy chains.
 /// (It used to read one float per line, which made the core wait on them: 22 % of CBOW's
-/// samples sat on those loads.) Returns 0, kept for the callers' sink.
+/// samples sat on those loads.)
 @inline(__always)
-func touchRows(_ base: UnsafePointer<Float>, _ ids: UnsafePointer<Int32>, _ count: Int, _ dim: Int) -> Float {
+func prefetchRows(_ base: UnsafePointer<Float>, _ ids: UnsafePointer<Int32>, _ count: Int, _ dim: Int) {
     for j in 0..<count {
         let r = base + Int(ids[j]) * dim
         var k = 0
         while k < dim { desm_prefetch(r + k); k += 16 }
         desm_prefetch(r + dim - 1)
     }
-    return 0
 }

@@ -9,8 +9,6 @@ import Synchronization
 final class SharedTrainingState: @unchecked Sendable {
     let wordsDone = Atomic<Int>(0)
     let stop = Atomic<Bool>(false)
-    /// Written only so that the cache-warming loads cannot be optimised away.
-    let sink = Atomic<Int>(0)
 }
 
 struct WorkerJob: @unchecked Sendable {
@@ -58,8 +56,6 @@ struct Worker {
     var alpha: Float
     /// Words read but not yet added to the shared count.
     var pending = 0
-    /// Sum of the cache-warming loads (kept so they are not optimised away).
-    var sink: Float = 0
     /// This epoch's loss sum and decision count (only with loss tracking).
     var loss = 0.0, decisions = 0.0
     var begin = 0.0
@@ -115,7 +111,6 @@ struct Worker {
             epochDecisions[epoch] = decisions
         }
         if pending > 0 { job.shared.wordsDone.add(pending, ordering: .relaxed) }
-        if sink.isNaN { job.shared.sink.store(1, ordering: .relaxed) }
         return (epochLoss, epochDecisions)
     }
 
@@ -195,7 +190,8 @@ struct Worker {
     mutating func skipGramSharedStep(word: Int, contexts n: Int) {
         let k = kernel
         let m = job.noise.drawOutputs(target: word, negatives: negative, into: outputs, &rng)
-        sink += touchRows(k.win, contexts, n, dim) + touchRows(k.wout, outputs, m, dim)
+        prefetchRows(k.win, contexts, n, dim)
+        prefetchRows(k.wout, outputs, m, dim)
         loss += k.skipGramBatch(contexts: contexts, count: n, outputs: outputs, count: m,
                                 alpha: alpha, g: g, neu: neu, column: column)
         decisions += Double(n * m)
@@ -229,9 +225,9 @@ struct Worker {
         var m = 1
         if ns {
             m = job.noise.drawOutputs(target: word, negatives: negative, into: outputs, &rng)
-            sink += touchRows(k.wout, outputs, m, dim)
+            prefetchRows(k.wout, outputs, m, dim)
         }
-        sink += touchRows(k.win, contexts, n, dim)
+        prefetchRows(k.win, contexts, n, dim)
         h.initialize(repeating: 0, count: dim)
         for a in 0..<n { axpy(1, k.win + Int(contexts[a]) * dim, h, dim) }
         let inv = 1 / Float(n)

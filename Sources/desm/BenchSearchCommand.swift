@@ -46,6 +46,12 @@ struct BenchSearchCommand: ParsableCommand {
     @Option(name: .long, help: "Directory for query vectors and top-k lists (for eval/bench/peers.py).")
     var dump: String?
 
+    func validate() throws {
+        guard k >= 1 else { throw ValidationError("-k must be at least 1") }
+        guard singleDesm >= 1 else { throw ValidationError("--single-desm must be at least 1 (its p50 is reported)") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
     func run() throws {
         let rssStart = processMemoryMB("VmRSS")
         let t0 = monotonicSeconds()
@@ -68,7 +74,7 @@ struct BenchSearchCommand: ParsableCommand {
         }
         guard !texts.isEmpty else { throw DesmError("no queries", path: queries) }
         print("documents\t\(idx.count)\tdim\t\(idx.dim)\tqueries\t\(texts.count)\tk\t\(k)\tthreads\t\(threads)")
-        print("dense products\t\(denseProductsDescription)")
+        print("dense products\t\(DenseProducts.description)")
         print(String(format: "open index seconds\t%.4f", tOpen))
         print(String(format: "load model seconds\t%.4f", tModel))
         print("resident MB before/after open\t\(rssStart)\t\(rssOpen)")

@@ -37,8 +37,7 @@ func checkOutput(_ path: String, _ kind: OutputKind, option: String) throws {
     guard !path.isEmpty else { throw DesmError("\(option) needs a file name") }
     var p = path
     while p.count > 1 && p.hasSuffix("/") { p.removeLast() }
-    let parent = p.contains("/") ? String(p[..<p.lastIndex(of: "/")!]) : "."
-    let dir = parent.isEmpty ? "/" : parent
+    let dir = AtomicFileWriter.directory(of: p)
     var isDir: ObjCBool = false
     guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
         throw DesmError("\(option): the directory \(dir) does not exist", path: path)
@@ -52,7 +51,7 @@ func checkOutput(_ path: String, _ kind: OutputKind, option: String) throws {
 
 /// What is at a path, from its first bytes.
 fileprivate enum ExistingFileKind: Hashable, CustomStringConvertible {
-    case empty, model, index, directory, compressed, binary, run, qrels, vectors, xml, svg, json, text
+    case empty, model, index, directory, compressed, binary, unreadable, run, qrels, vectors, xml, svg, json, text
 
     var description: String {
         switch self {
@@ -62,6 +61,7 @@ fileprivate enum ExistingFileKind: Hashable, CustomStringConvertible {
         case .directory: return "a directory"
         case .compressed: return "a gzip file"
         case .binary: return "a binary file"
+        case .unreadable: return "a file desm cannot read (so cannot tell what it is)"
         case .run: return "a TREC run"
         case .qrels: return "a qrels file"
         case .vectors: return "a word vector file"
@@ -79,7 +79,7 @@ fileprivate enum ExistingFileKind: Hashable, CustomStringConvertible {
         if isDir.boolValue {
             return FileManager.default.fileExists(atPath: path + "/" + IndexManifest.fileName) ? .index : .directory
         }
-        guard let h = FileHandle(forReadingAtPath: path) else { return .binary }
+        guard let h = FileHandle(forReadingAtPath: path) else { return .unreadable }
         defer { try? h.close() }
         let head = [UInt8]((try? h.read(upToCount: 4096)) ?? Data())
         if head.isEmpty { return .empty }

@@ -38,7 +38,8 @@ public final class AtomicFileWriter {
         }
     }
 
-    static func directory(of path: String) -> String {
+    /// The directory part of `path` ("." for a bare name, "/" for a file at the root).
+    public static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         let d = String(path[..<slash])
         return d.isEmpty ? "/" : d
