@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // desm: ranking documents with dual word embeddings (DESM).
 // Modules, bottom to top (each depends only on those above it in this list):
 //   CZlib, CLibXML2,  system libraries (zlib1g-dev, libxml2-dev, libopenblas-dev)
@@ -9,6 +9,9 @@
 //   DesmEval          topics, qrels, runs, trec_eval metrics, significance, experiments, reports
 //   DesmSample        the built-in sample collection (collections/sample, embedded for `desm demo`)
 //   desm              the command-line tool, one file per verb
+//   DesmServe         the search service and its page (Hummingbird 2), run by desm-serve;
+//                     a separate product so that `desm` (and `./build.sh demo`) never waits
+//                     for the HTTP server's dependencies to build
 import PackageDescription
 
 let optimise: [SwiftSetting] = [
@@ -20,11 +23,14 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "desm", targets: ["desm"]),
+        .executable(name: "desm-serve", targets: ["desm-serve"]),
         .library(name: "DesmEval", targets: ["DesmEval"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),  // YAML experiment configs
+        // desm serve; its optional traits (swift-configuration, full Foundation) are not used.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib",
@@ -50,6 +56,15 @@ let package = Package(
             "DesmText", "DesmWord2Vec", "DesmIndex", "DesmEval", "DesmSample",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimise),
+        // The search service: JSON API and page over one shared Ranker (desm serve).
+        .target(name: "DesmServe", dependencies: [
+            "DesmText", "DesmWord2Vec", "DesmIndex", "DesmEval", "DesmSample",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ], swiftSettings: optimise),
+        .executableTarget(name: "desm-serve", dependencies: [
+            "DesmServe", "DesmText",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Sources/DesmServeTool", swiftSettings: optimise),
         // libFuzzer targets over every reader (see eval/fuzz/run.sh); a plain executable that
         // replays files when built without -DFUZZING.
         .executableTarget(name: "desm-fuzz", dependencies: [
@@ -64,6 +79,7 @@ let package = Package(
         .testTarget(name: "DesmIndexTests", dependencies: ["DesmIndex", "DesmTestSupport"]),
         .testTarget(name: "DesmEvalTests", dependencies: ["DesmEval", "DesmIndex", "DesmWord2Vec", "DesmTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["DesmText", "DesmSample", "DesmTestSupport"]),
+        .testTarget(name: "ServeTests", dependencies: ["DesmServe", "DesmIndex", "DesmTestSupport"]),
         .testTarget(name: "ReliabilityTests", dependencies: [
             "DesmText", "DesmWord2Vec", "DesmIndex", "DesmEval", "DesmFixtures", "DesmTestSupport",
         ]),

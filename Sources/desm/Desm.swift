@@ -26,6 +26,7 @@ struct Desm: ParsableCommand {
             EvalCommand.self,
             ExperimentCommand.self,
             DemoCommand.self,
+            ServeCommand.self,
             BenchCommand.self,
             VerifyCommand.self,
         ]

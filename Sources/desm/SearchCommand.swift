@@ -43,41 +43,6 @@ struct SearchCommand: ParsableCommand {
         guard k >= 1 else { throw ValidationError("-k must be at least 1") }
     }
 
-    struct JSONHit: Codable {
-        var rank: Int
-        var docno: String
-        var score: Double
-        var snippet: String
-        var desm: [JSONWord]?
-        var bm25: [JSONTerm]?
-        /// The raw DESM and BM25 scores the explanation adds up to.
-        var desmScore: Double?
-        var bm25Score: Double?
-        /// With vector feedback: the feedback documents' share of the DESM score.
-        var desmFeedback: Double?
-        /// A mixture's halves after its per-query normalisation.
-        var mixture: JSONMixture?
-    }
-    struct JSONMixture: Codable { var alpha: Double; var desm: Double; var bm25: Double; var score: Double }
-    struct JSONWord: Codable { var word: String; var cosine: Double; var contribution: Double }
-    struct JSONTerm: Codable {
-        var term: String; var queryCount: Int; var tf: Int; var idf: Double; var score: Double
-        /// The term's weight in an expanded query (absent for a plain query, where it is the count).
-        var weight: Double?
-    }
-    struct JSONWeightedTerm: Codable { var term: String; var weight: Double; var inIndex: Bool }
-    struct JSONResult: Codable {
-        var query: String
-        var tag: String
-        var skippedWords: [String]
-        var stoplistWords: [String]
-        var unknownTerms: [String]
-        var notes: [String]
-        /// The BM25 query after --rm3 / --expand-topical (absent without expansion).
-        var expandedQuery: [JSONWeightedTerm]?
-        var hits: [JSONHit]
-    }
-
     func run() throws {
         let options = try ranking.options()
         let ranker = try ranking.openRanker(index: index)
@@ -87,39 +52,10 @@ struct SearchCommand: ParsableCommand {
         if argumentHadInvalidUTF8(query) {
             result.notes.insert("the query has bytes that are not valid UTF-8: each was read as U+FFFD (a word with one matches nothing)", at: 0)
         }
-        var hits: [JSONHit] = []
-        for (i, h) in result.hits.enumerated() {
-            var hit = JSONHit(rank: i + 1, docno: try ranker.index.docno(h.doc), score: h.score,
-                              snippet: try ranker.index.snippet(h.doc))
-            if explain {
-                let e = try ranker.explain(result, doc: h.doc, options: options)
-                if options.scorer != .bm25 {
-                    hit.desm = e.desm.map { JSONWord(word: $0.word, cosine: $0.cosine, contribution: $0.contribution) }
-                    hit.desmScore = e.desmScore
-                    hit.desmFeedback = e.desmFeedback
-                }
-                if options.hasLexicalRanking { hit.bm25Score = e.bm25Score }
-                hit.mixture = e.mixture.map { JSONMixture(alpha: $0.alpha, desm: $0.desm, bm25: $0.bm25, score: $0.score) }
-                if options.hasLexicalRanking {
-                    let expanded = options.expansion != nil
-                    hit.bm25 = e.bm25.map { JSONTerm(term: $0.term, queryCount: $0.queryCount, tf: $0.tf, idf: $0.idf, score: $0.score,
-                                                     weight: expanded ? $0.weight : nil) }
-                }
-            }
-            hits.append(hit)
-        }
-        if json {
-            let r = JSONResult(query: query, tag: ranker.tag(for: options), skippedWords: result.query.skippedWords,
-                               stoplistWords: result.query.droppedWords,
-                               unknownTerms: result.query.unknownTerms, notes: result.notes,
-                               expandedQuery: result.expandedQuery?.map { JSONWeightedTerm(term: $0.term, weight: $0.weight, inIndex: $0.id != nil) },
-                               hits: hits)
-            let e = JSONEncoder()
-            e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try e.encode(r), as: UTF8.self))
-            return
-        }
+        let report = try SearchReport(ranker: ranker, ranking: result, options: options, explain: explain)
+        if json { print(try report.json()); return }
         for note in result.notes { printError("note: \(note)") }
+        let hits = report.results
         if hits.isEmpty { print("no documents (\(ranker.tag(for: options)))"); return }
         print("# \(ranker.tag(for: options))")
         if let expanded = result.expandedQuery {

@@ -24,7 +24,7 @@ final class FeedbackCLITests: XCTestCase {
         XCTAssertEqual(expanded.prefix(2).compactMap { $0["term"] as? String }, ["appl", "banana"])
         XCTAssertEqual(expanded.compactMap { $0["weight"] as? Double }.reduce(0, +), 1, accuracy: 1e-9)
         XCTAssertTrue(expanded.contains { $0["term"] as? String == "kumquat" }, "\(expanded)")
-        let hits = try XCTUnwrap(root["hits"] as? [[String: Any]])
+        let hits = try XCTUnwrap(root["results"] as? [[String: Any]])
         XCTAssertFalse(hits.isEmpty)
 
         let text = try runDesm(["search", index, "apple banana", "--scorer", "mixture:in-in", "--norm", "zscore", "--alpha", "0.4",

@@ -56,7 +56,7 @@ final class IndexCLITests: XCTestCase {
         let j = try runDesm(["search", index, "apple blorp", "--json", "-k", "2", "--rerank", "10"])
         XCTAssertEqual(j.status, 0, j.stderr)
         let obj = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any]
-        XCTAssertEqual((obj?["hits"] as? [Any])?.count, 2)
+        XCTAssertEqual((obj?["results"] as? [Any])?.count, 2)
         XCTAssertEqual(obj?["skippedWords"] as? [String], ["blorp"])
         // Only unknown words: a note, an empty result, exit 0.
         let u = try runDesm(["search", index, "blorp"])

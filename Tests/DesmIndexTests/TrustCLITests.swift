@@ -21,7 +21,7 @@ final class TrustCLITests: XCTestCase {
         for scorer in [["in-out"], ["in-in"], ["bm25"], ["mixture"], ["mixture:in-in", "--norm", "zscore", "--alpha", "0.5"],
                        ["mixture", "--rerank", "10"], ["in-out", "--rerank", "10"], ["bm25", "--rm3"]] {
             let root = try json(try runDesm(["search", index, "zzqx qqxz", "--json", "--scorer"] + scorer))
-            XCTAssertEqual((root["hits"] as? [Any])?.count, 0, "\(scorer): \(root["hits"] ?? "")")
+            XCTAssertEqual((root["results"] as? [Any])?.count, 0, "\(scorer): \(root["results"] ?? "")")
             let notes = root["notes"] as? [String] ?? []
             XCTAssertTrue(notes.contains { $0.contains("empty result") }, "\(scorer): \(notes)")
         }
@@ -48,7 +48,7 @@ final class TrustCLITests: XCTestCase {
         ]
         for c in cases {
             let root = try json(try runDesm(["search", index, "apple banana kumquat", "--json", "--explain", "-k", "8"] + c))
-            let hits = try XCTUnwrap(root["hits"] as? [[String: Any]])
+            let hits = try XCTUnwrap(root["results"] as? [[String: Any]])
             XCTAssertFalse(hits.isEmpty, "\(c)")
             for h in hits {
                 let score = try XCTUnwrap(h["score"] as? Double)

@@ -41,6 +41,10 @@ extension ExperimentRunner {
                                   trainingWords: report.words, trainingSeconds: report.seconds))
     }
 
+    /// The configured model's path: loaded, reused from the cache or trained and cached, as
+    /// `run` obtains it (`desm serve` uses it to serve the built-in sample).
+    public func modelPath() throws -> String { try obtainModel().1.path }
+
     /// The config's training parameters (`TrainingSpec.parameters`); errors name the config.
     func trainingParameters(_ spec: ExperimentConfig.TrainingSpec) throws -> TrainingParameters {
         do { return try spec.parameters() } catch let e as DesmError {

@@ -1,0 +1,41 @@
+import ArgumentParser
+import DesmText
+import Foundation
+
+/// `desm serve`: runs `desm-serve`, the program beside `desm` that holds the HTTP server
+/// (Hummingbird), with the same arguments. It is a separate product so that building
+/// `desm` (and `./build.sh demo`) never waits for the server's dependencies to build.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve an index over HTTP: a JSON API and a page comparing two scorers (runs desm-serve).",
+        discussion: """
+        desm serve [INDEX] [--model M] [--host 127.0.0.1] [--port 8080] [--workers N] \
+        [--idle-timeout S] [--cache DIR] [--quiet]
+
+        `desm serve --help` shows desm-serve's full help (endpoints, limits, examples). \
+        Without INDEX the built-in sample is served. desm-serve is built by `./build.sh serve` \
+        (or `swift build -c release --product desm-serve`), next to desm.
+        """
+    )
+
+    @Argument(parsing: .allUnrecognized, help: "Arguments for desm-serve.")
+    var arguments: [String] = []
+
+    /// `desm-serve` in the directory of the running `desm` (symbolic links followed).
+    static func serverExecutable() -> String {
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return ((me as NSString).deletingLastPathComponent as NSString).appendingPathComponent("desm-serve")
+    }
+
+    func run() throws {
+        let server = Self.serverExecutable()
+        guard FileManager.default.isExecutableFile(atPath: server) else {
+            throw DesmError("desm serve runs desm-serve, which is not built: run ./build.sh serve (or swift build -c release --product desm-serve)", path: server)
+        }
+        var argv: [UnsafeMutablePointer<CChar>?] = ([server] + arguments).map { strdup($0) }
+        argv.append(nil)
+        execv(server, argv)
+        throw DesmError("cannot run desm-serve: \(String(cString: strerror(errno)))", path: server)
+    }
+}
