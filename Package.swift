@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "DesmIndexTests", dependencies: ["DesmIndex", "DesmTestSupport"]),
         .testTarget(name: "DesmEvalTests", dependencies: ["DesmEval", "DesmIndex", "DesmWord2Vec", "DesmTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["DesmText", "DesmSample", "DesmTestSupport"]),
-        .testTarget(name: "ServeTests", dependencies: ["DesmServe", "DesmIndex", "DesmTestSupport"]),
+        .testTarget(name: "ServeTests", dependencies: ["DesmServe", "DesmIndex", "DesmWord2Vec", "DesmText", "DesmTestSupport"]),
         .testTarget(name: "ReliabilityTests", dependencies: [
             "DesmText", "DesmWord2Vec", "DesmIndex", "DesmEval", "DesmFixtures", "DesmTestSupport",
         ]),

@@ -33,7 +33,8 @@ public struct SearchReport: Codable, Sendable {
     /// The scorer's name as `--scorer` spells it.
     public var scorer: String
     public var tag: String
-    /// The query words DESM used (in the model's vocabulary; repeats kept), in order.
+    /// The query words DESM used (in the model's vocabulary; repeats kept), in order, and
+    /// those it skipped (empty for BM25, which does not use them).
     public var queryWords: [String]
     public var skippedWords: [String]
     public var stoplistWords: [String]
@@ -71,8 +72,9 @@ public struct SearchReport: Codable, Sendable {
         query = ranking.query.text
         scorer = options.scorer.description
         tag = ranker.tag(for: options)
-        queryWords = ranking.query.words.map(\.word)
-        skippedWords = ranking.query.skippedWords
+        // DESM's words only where DESM scores (BM25 alone may run without the model).
+        queryWords = options.scorer.usesDesm ? ranking.query.words.map(\.word) : []
+        skippedWords = options.scorer.usesDesm ? ranking.query.skippedWords : []
         stoplistWords = ranking.query.droppedWords
         unknownTerms = ranking.query.unknownTerms
         notes = ranking.notes

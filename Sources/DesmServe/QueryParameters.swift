@@ -15,12 +15,11 @@ public struct QueryParameters: Sendable {
         guard query.utf8.count <= Self.maxBytes else {
             throw ServiceError.badRequest("the query string is \(query.utf8.count) bytes; at most \(Self.maxBytes) are accepted")
         }
-        var count = 0
-        for pair in query.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
-            count += 1
-            guard count <= Self.maxParameters else {
-                throw ServiceError.badRequest("more than \(Self.maxParameters) query parameters")
-            }
+        let pairs = query.utf8.split(separator: UInt8(ascii: "&"), maxSplits: Self.maxParameters, omittingEmptySubsequences: true)
+        guard pairs.count <= Self.maxParameters else {
+            throw ServiceError.badRequest("more than \(Self.maxParameters) query parameters")
+        }
+        for pair in pairs {
             let eq = pair.firstIndex(of: UInt8(ascii: "="))
             let rawName = eq.map { pair[pair.startIndex..<$0] } ?? pair[...]
             let rawValue = eq.map { pair[pair.index(after: $0)...] } ?? pair[pair.endIndex...]

@@ -47,6 +47,8 @@ enum Main {
                     exit(64)
                 }
             }
+            // `desm serve …` is desm-serve's, help included: handed over before parsing.
+            if arguments.first == "serve" { try ServeCommand.runServer(Array(arguments.dropFirst())) }
             var command = try Desm.parseAsRoot(arguments)
             // Every verb: SIGINT/SIGTERM stop it with one line and no temporary left.
             Interrupt.install()

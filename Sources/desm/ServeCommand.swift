@@ -28,8 +28,11 @@ struct ServeCommand: ParsableCommand {
         return ((me as NSString).deletingLastPathComponent as NSString).appendingPathComponent("desm-serve")
     }
 
-    func run() throws {
-        let server = Self.serverExecutable()
+    func run() throws { try Self.runServer(arguments) }
+
+    /// Replaces this process with desm-serve (returns only by throwing).
+    static func runServer(_ arguments: [String]) throws -> Never {
+        let server = serverExecutable()
         guard FileManager.default.isExecutableFile(atPath: server) else {
             throw DesmError("desm serve runs desm-serve, which is not built: run ./build.sh serve (or swift build -c release --product desm-serve)", path: server)
         }

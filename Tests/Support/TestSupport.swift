@@ -33,19 +33,25 @@ public func makeTemporaryDirectory(_ label: String = "desm-test") -> String {
 }
 
 /// The `desm` executable built beside the test bundle.
-public var desmExecutable: String {
+public var desmExecutable: String { builtExecutable("desm") }
+
+/// The `desm-serve` executable (what `desm serve` runs) built beside the test bundle.
+public var desmServeExecutable: String { builtExecutable("desm-serve") }
+
+/// The executable `name` of this package, built beside the test bundle.
+public func builtExecutable(_ name: String) -> String {
     let bundle = Bundle.main.bundlePath
     var dir = URL(fileURLWithPath: bundle)
     for _ in 0..<4 {
-        let candidate = dir.appendingPathComponent("desm").path
+        let candidate = dir.appendingPathComponent(name).path
         if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         dir.deleteLastPathComponent()
     }
     for config in ["release", "debug"] {
-        let candidate = packageRoot + "/.build/\(config)/desm"
+        let candidate = packageRoot + "/.build/\(config)/\(name)"
         if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
     }
-    return "desm"
+    return name
 }
 
 /// The result of running a process.
