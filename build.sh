@@ -2,9 +2,13 @@
 # desm's build helper: everything a fresh Debian machine with the Swift toolchain needs.
 #   ./build.sh demo [ARGS]   install system libraries if missing, build (release), run `desm demo`
 #                            with the report in eval/results and the model and index cached in eval/cache
-#   ./build.sh test          install system libraries if missing, run the whole test suite
+#   ./build.sh test          install system libraries if missing, run the whole test suite: the Swift
+#                            tests, then the Python ones (the browser test of desm serve's page) when
+#                            pytest is importable (.ci/run installs it with selenium and chromium-driver)
 #   ./build.sh build         install system libraries if missing, build the release binary
-# The release binary is .build/release/desm.
+#   ./build.sh serve [ARGS]  build desm and desm-serve (the HTTP server, a separate product so that the
+#                            demo never waits for it), run `desm serve ARGS` (no ARGS: the built-in sample)
+# The release binaries are .build/release/desm and .build/release/desm-serve.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -22,6 +26,19 @@ system_libraries() {
     fi
 }
 
+# The Python test suites, run by the python3 first on the PATH (.ci/run's virtual environment).
+python_tests() {
+    local suites=(Tests/Browser)
+    if python3 -c "import pytest" 2>/dev/null; then
+        DESM_SERVE="$PWD/.build/release/desm-serve" python3 -m pytest -q "${suites[@]}"
+    elif [ "${CI:-}" = "true" ] || [ "${CI:-}" = "1" ]; then
+        echo "build.sh: pytest is not importable: CI must run the Python suites (see .ci/run)" >&2
+        exit 1
+    else
+        echo "build.sh: pytest is not installed: ${suites[*]} skipped (.ci/run installs pytest, selenium, chromium-driver)" >&2
+    fi
+}
+
 case "${1:-}" in
     demo)
         shift
@@ -33,14 +50,22 @@ case "${1:-}" in
         system_libraries
         # Release build with testing enabled: the suite trains and indexes real data, which
         # a debug build would make slow. The CLI tests run the desm binary built beside it.
-        exec swift test -c release -Xswiftc -enable-testing --disable-swift-testing
+        swift test -c release -Xswiftc -enable-testing --disable-swift-testing
+        python_tests
+        ;;
+    serve)
+        shift
+        system_libraries
+        swift build -c release --product desm
+        swift build -c release --product desm-serve
+        exec .build/release/desm serve "$@"
         ;;
     build)
         system_libraries
         exec swift build -c release --product desm
         ;;
     *)
-        echo "usage: ./build.sh demo|test|build" >&2
+        echo "usage: ./build.sh demo|test|build|serve" >&2
         exit 2
         ;;
 esac

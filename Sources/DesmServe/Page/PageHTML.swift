@@ -27,7 +27,7 @@ enum Page {
   <div id="legend" class="legend" hidden>
     <span class="legend-label">shade: the word's IN-OUT cosine with the query, (1/|Q|) Σ<sub>q</sub> cos(q<sub>IN</sub>, w<sub>OUT</sub>), from the median of the words shown (no shade) to the highest</span>
     <span class="legend-scale"><span id="legend-lo">low</span><span class="ramp"></span><span id="legend-hi">high</span></span>
-    <span class="legend-query"><span class="w query">query word</span> outlined; unshaded words are not in the model's vocabulary</span>
+    <span class="legend-query"><span class="w query">query word</span> outlined; words outside the model's vocabulary have no cosine (hover a word to see its value)</span>
   </div>
   <p id="status" role="status"></p>
 </header>
