@@ -31,11 +31,12 @@ public struct ServeConfiguration: Sendable {
 /// `{"error": …}`, the page's files; ranking runs on a pool of `workers` threads so the
 /// event loops stay free to accept and answer while documents are scored.
 public enum ServerApplication {
-    static let json: JSONEncoder = {
+    /// Compact, key-sorted JSON (an encoder per answer: nothing shared between threads).
+    static func encode<T: Encodable>(_ value: T) throws -> Data {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
-    }()
+        return try e.encode(value)
+    }
 
     static func jsonResponse(_ status: HTTPResponse.Status, _ data: Data) -> Response {
         var headers = HTTPFields()
@@ -45,7 +46,7 @@ public enum ServerApplication {
     }
 
     static func errorResponse(_ status: Int, _ message: String) -> Response {
-        let data = (try? json.encode(["error": message])) ?? Data("{\"error\":\"error\"}".utf8)
+        let data = (try? encode(["error": message])) ?? Data("{\"error\":\"error\"}".utf8)
         return jsonResponse(HTTPResponse.Status(code: status), data)
     }
 
@@ -65,7 +66,13 @@ public enum ServerApplication {
             } catch let e as ServiceError {
                 return errorResponse(e.status, e.message)
             } catch let e as HTTPError {
-                if e.status == .notFound { return errorResponse(404, "no such path: \(request.uri.path.prefix(100))") }
+                if e.status == .notFound {
+                    let path = request.uri.path
+                    if request.method != .get, routes.contains(path) || path.hasPrefix("/api/document/") {
+                        return errorResponse(405, "\(request.method) is not answered here: the service answers GET")
+                    }
+                    return errorResponse(404, "no such path: \(path.prefix(100))")
+                }
                 return errorResponse(Int(e.status.code), e.body ?? e.status.reasonPhrase)
             } catch let e as DesmError {
                 return errorResponse(500, "internal error: \(e.message)")
@@ -74,6 +81,9 @@ public enum ServerApplication {
             }
         }
     }
+
+    /// The paths the router answers (GET only), besides /api/document/{docno}.
+    static let routes: Set<String> = ["/", "/static/desm.css", "/static/desm.js", "/health", "/api/search", "/api/neighbors"]
 
     /// The router: the page, `/health` and the JSON API over `service`, ranking on `pool`.
     public static func router(service: SearchService, pool: NIOThreadPool) -> Router<BasicRequestContext> {
@@ -84,23 +94,23 @@ public enum ServerApplication {
         router.get("/static/desm.js") { _, _ in fileResponse(Page.script, type: "text/javascript; charset=utf-8") }
         router.get("/health") { request, _ in
             _ = try QueryParameters(query(request), known: [])
-            return jsonResponse(.ok, try json.encode(service.health()))
+            return jsonResponse(.ok, try encode(service.health()))
         }
         router.get("/api/search") { request, _ in
             let p = try QueryParameters(query(request), known: SearchService.searchParameters)
             let report = try await pool.runIfActive { try service.search(p) }
-            return jsonResponse(.ok, try json.encode(report))
+            return jsonResponse(.ok, try encode(report))
         }
         router.get("/api/neighbors") { request, _ in
             let p = try QueryParameters(query(request), known: SearchService.neighbourParameters)
             let report = try await pool.runIfActive { try service.neighbours(p) }
-            return jsonResponse(.ok, try json.encode(report))
+            return jsonResponse(.ok, try encode(report))
         }
         router.get("/api/document/**") { request, _ in
             let docno = try documentNumber(request.uri.path)
             let p = try QueryParameters(query(request), known: SearchService.documentParameters)
             let report = try await pool.runIfActive { try service.document(docno, p) }
-            return jsonResponse(.ok, try json.encode(report))
+            return jsonResponse(.ok, try encode(report))
         }
         return router
     }

@@ -94,10 +94,14 @@ final class ServerHTTPTests: XCTestCase {
         raw.append(("bad escape in the path", request(Array("/api/document/%ZZ".utf8))))
         raw.append(("NUL in the docno", request(Array("/api/document/S0001%00".utf8))))
         raw.append(("garbage request line", Array("\u{1}\u{2} / HTTP/9\r\n\r\n".utf8)))
+        raw.append(("10,000 headers", Array(("GET /health HTTP/1.1\r\nHost: x\r\n" + (0..<10_000).map { "X-\($0): y\r\n" }.joined()
+                                             + "Connection: close\r\n\r\n").utf8)))
+        raw.append(("POST", Array("POST /api/search?q=x HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc".utf8)))
         for (what, bytes) in raw {
             let reply = try? HTTPTestClient.exchange(port: s.port, raw: bytes)
             if let reply {
                 XCTAssertTrue((400..<500).contains(reply.status), "\(what): \(reply.status) \(reply.text.prefix(200))")
+                if what == "POST" { XCTAssertEqual(reply.status, 405, reply.text) }
                 XCTAssertFalse(reply.text.contains("Fatal") || reply.text.contains(".swift"), what)
             } else if what != "garbage request line" {
                 XCTFail("\(what): no HTTP reply")

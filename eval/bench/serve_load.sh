@@ -6,8 +6,9 @@
 # on /api/search?scorer=S&k=10&q=<each query in turn>, sampling the server's resident memory
 # every second. Prints wrk's report (requests/s, latency percentiles, errors and non-2xx
 # answers) and the memory at the start, highest and end of each run. For the scoring kernel's
-# own limit it then times the same scorer with `desm search --threads 1 --timing` (no HTTP)
-# on the first 50 queries: workers / that median is what the kernel allows.
+# own limit it then times DESM IN-OUT and BM25 one query at a time on one thread in one
+# process (`desm bench search --threads 1`): the server ranks each request on one thread of
+# its workers (one per core), so the kernel allows about cores x that rate.
 # DESM_BIN: the directory with desm and desm-serve (default .build/release). Run it on a quiet
 # machine: wrk and the server share its cores, so nothing else may run.
 set -euo pipefail
@@ -38,10 +39,7 @@ for scorer in "${SCORERS[@]}"; do
     echo "server resident MB: start $(head -1 "$OUT/rss"), highest $(sort -n "$OUT/rss" | tail -1), end $(tail -1 "$OUT/rss") ($(wc -l < "$OUT/rss") samples)"
 done
 echo
-echo "## the scoring kernel alone (desm search --threads 1 --timing, first 50 queries, no HTTP)"
-for scorer in "${SCORERS[@]}"; do
-    head -50 "$QUERIES" | cut -f2 | while IFS= read -r q; do
-        "$BIN/desm" search "$INDEX" "$q" --scorer "$scorer" --threads 1 --timing -k 10 2>&1 >/dev/null | grep -o 'in [0-9.]* s' | awk '{print $2}'
-    done | sort -n | awk -v s="$scorer" -v w="$(nproc)" '{v[NR]=$1} END {m=v[int((NR+1)/2)]; printf "%s: median %.2f ms per query on one thread -> %d workers allow %.0f queries/s\n", s, m*1000, w, w/m}'
-done
+echo "## the scoring kernel alone, in one process, no HTTP (desm bench search --threads 1)"
+"$BIN/desm" bench search --index "$INDEX" --queries "$QUERIES" --threads 1 --single-desm 100 | grep -E "single"
+echo "(per request the server ranks on one thread of its $(nproc) workers: the kernel allows about $(nproc) x the one-thread rate)"
 uptime
