@@ -51,6 +51,8 @@ public final class SearchService: Sendable {
         public var centred: Bool
         public var centroid: String
         public var snippetBytes: Int
+        /// How the server has batched pure-DESM searches so far (absent outside the server).
+        public var desmBatches: DesmBatcher.Statistics?
     }
 
     public func health() -> Health {
@@ -99,13 +101,37 @@ public final class SearchService: Sendable {
         return options
     }
 
-    public func search(_ p: QueryParameters) throws -> SearchReport {
+    /// A search request, checked: what to rank and how to report it.
+    public struct SearchRequest: Sendable {
+        public var query: String
+        public var options: RankingOptions
+        public var k: Int
+        public var explain: Bool
+
+        /// Pure DESM over the whole collection: requests of this kind can be ranked together,
+        /// as one matrix–matrix product (`DesmBatcher`).
+        public var batchable: Bool {
+            if case .desm = options.scorer, options.rerank == nil, options.vectorFeedback == nil { return true }
+            return false
+        }
+    }
+
+    public func searchRequest(_ p: QueryParameters) throws -> SearchRequest {
         let q = try queryText(p)!
-        let options = try rankingOptions(p)
-        let k = try p.integer("k", default: 10, in: 1...Self.maxK)
-        let explain = try p.flag("explain")
-        let ranking = try ranker.rank(q, options: options, k: k)
-        return try SearchReport(ranker: ranker, ranking: ranking, options: options, explain: explain)
+        return SearchRequest(query: q, options: try rankingOptions(p), k: try p.integer("k", default: 10, in: 1...Self.maxK),
+                             explain: try p.flag("explain"))
+    }
+
+    public func rank(_ r: SearchRequest) throws -> Ranking { try ranker.rank(r.query, options: r.options, k: r.k) }
+
+    public func report(_ r: SearchRequest, _ ranking: Ranking) throws -> SearchReport {
+        try SearchReport(ranker: ranker, ranking: ranking, options: r.options, explain: r.explain)
+    }
+
+    /// The whole search on the calling thread.
+    public func search(_ p: QueryParameters) throws -> SearchReport {
+        let r = try searchRequest(p)
+        return try report(r, try rank(r))
     }
 
     // MARK: /api/document/{docno}

@@ -1,3 +1,4 @@
+import DesmIndex
 import DesmText
 import Foundation
 import Hummingbird
@@ -86,7 +87,7 @@ public enum ServerApplication {
     static let routes: Set<String> = ["/", "/static/desm.css", "/static/desm.js", "/health", "/api/search", "/api/neighbors"]
 
     /// The router: the page, `/health` and the JSON API over `service`, ranking on `pool`.
-    public static func router(service: SearchService, pool: NIOThreadPool) -> Router<BasicRequestContext> {
+    public static func router(service: SearchService, pool: NIOThreadPool, batcher: DesmBatcher) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: ErrorMiddleware())
         router.get("/") { _, _ in fileResponse(Page.html, type: "text/html; charset=utf-8") }
@@ -94,11 +95,15 @@ public enum ServerApplication {
         router.get("/static/desm.js") { _, _ in fileResponse(Page.script, type: "text/javascript; charset=utf-8") }
         router.get("/health") { request, _ in
             _ = try QueryParameters(query(request), known: [])
-            return jsonResponse(.ok, try encode(service.health()))
+            var health = service.health()
+            health.desmBatches = batcher.statistics
+            return jsonResponse(.ok, try encode(health))
         }
         router.get("/api/search") { request, _ in
             let p = try QueryParameters(query(request), known: SearchService.searchParameters)
-            let report = try await pool.runIfActive { try service.search(p) }
+            let r = try service.searchRequest(p)
+            let ranking = r.batchable ? try await batcher.rank(r) : try await pool.runIfActive { try service.rank(r) }
+            let report = try await pool.runIfActive { try service.report(r, ranking) }
             return jsonResponse(.ok, try encode(report))
         }
         router.get("/api/neighbors") { request, _ in
@@ -135,8 +140,11 @@ public enum ServerApplication {
         pool.start()
         var logger = Logger(label: "desm-serve")
         logger.logLevel = .warning
+        // Pure DESM requests are ranked in batches, each split between all the workers' cores.
+        let batchRanker = try Ranker(index: service.ranker.index, model: service.ranker.model)
+        batchRanker.threads = configuration.workers
         let app = Application(
-            router: router(service: service, pool: pool),
+            router: router(service: service, pool: pool, batcher: DesmBatcher(ranker: batchRanker)),
             server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout)))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "desm"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
