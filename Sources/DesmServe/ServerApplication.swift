@@ -84,7 +84,7 @@ public enum ServerApplication {
     }
 
     /// The paths the router answers (GET only), besides /api/document/{docno}.
-    static let routes: Set<String> = ["/", "/static/desm.css", "/static/desm.js", "/health", "/api/search", "/api/neighbors"]
+    static let routes: Set<String> = ["/", "/static/desm.css", "/static/desm.js", "/health", "/api/search", "/api/neighbors", "/api/openapi.json"]
 
     /// The router: the page, `/health` and the JSON API over `service`, ranking on `pool`.
     public static func router(service: SearchService, pool: NIOThreadPool, batcher: DesmBatcher) -> Router<BasicRequestContext> {
@@ -93,6 +93,7 @@ public enum ServerApplication {
         router.get("/") { _, _ in fileResponse(Page.html, type: "text/html; charset=utf-8") }
         router.get("/static/desm.css") { _, _ in fileResponse(Page.css, type: "text/css; charset=utf-8") }
         router.get("/static/desm.js") { _, _ in fileResponse(Page.script, type: "text/javascript; charset=utf-8") }
+        router.get("/api/openapi.json") { _, _ in fileResponse(OpenAPI.json, type: "application/json; charset=utf-8") }
         router.get("/health") { request, _ in
             _ = try QueryParameters(query(request), known: [])
             var health = service.health()

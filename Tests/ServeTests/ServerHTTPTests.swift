@@ -182,3 +182,34 @@ final class ServerHTTPTests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("--port must be from 0 to 65535"), bad.stderr)
     }
 }
+
+/// The OpenAPI description is true: every path answers its example, and each endpoint's
+/// parameters are exactly those the service accepts.
+final class OpenAPIDescriptionTests: XCTestCase {
+    func testEveryDescribedEndpointAnswersAndTakesExactlyTheDescribedParameters() throws {
+        let s = try SampleFixture.get()
+        let server = try ServerProcess(["--cache", s.directory])
+        defer { server.stop() }
+        let reply = try server.get("/api/openapi.json")
+        XCTAssertEqual(reply.status, 200)
+        let paths = try XCTUnwrap(try reply.json()["paths"] as? [String: [String: Any]])
+        let accepted: [String: Set<String>] = ["/health": [], "/api/search": SearchService.searchParameters,
+                                               "/api/document/{docno}": SearchService.documentParameters,
+                                               "/api/neighbors": SearchService.neighbourParameters]
+        XCTAssertEqual(Set(paths.keys), Set(accepted.keys))
+        for (path, item) in paths {
+            let parameters = ((item["get"] as? [String: Any])?["parameters"] as? [[String: Any]]) ?? []
+            let query = parameters.filter { $0["in"] as? String == "query" }
+            XCTAssertEqual(Set(query.compactMap { $0["name"] as? String }), accepted[path], path)
+            var target = path
+            var items: [String] = []
+            for p in parameters where p["required"] as? Bool == true {
+                let example = try XCTUnwrap(p["example"] as? String, "\(path) \(p["name"] ?? "")")
+                if p["in"] as? String == "path" { target = target.replacingOccurrences(of: "{docno}", with: example) }
+                else { items.append("\(p["name"]!)=\(example.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)") }
+            }
+            if !items.isEmpty { target += "?" + items.joined(separator: "&") }
+            XCTAssertEqual(try server.get(target).status, 200, target)
+        }
+    }
+}
