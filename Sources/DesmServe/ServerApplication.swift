@@ -69,8 +69,10 @@ public enum ServerApplication {
             } catch let e as HTTPError {
                 if e.status == .notFound {
                     let path = request.uri.path
-                    if request.method != .get, routes.contains(path) || path.hasPrefix("/api/document/") {
-                        return errorResponse(405, "\(request.method) is not answered here: the service answers GET")
+                    if request.method != .get && request.method != .head, routes.contains(path) || path.hasPrefix("/api/document/") {
+                        var r = errorResponse(405, "\(request.method) is not answered here: the service answers GET")
+                        r.headers[.allow] = "GET, HEAD"
+                        return r
                     }
                     return errorResponse(404, "no such path: \(path.prefix(100))")
                 }
@@ -90,29 +92,37 @@ public enum ServerApplication {
     public static func router(service: SearchService, pool: NIOThreadPool, batcher: DesmBatcher) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: ErrorMiddleware())
-        router.get("/") { _, _ in fileResponse(Page.html, type: "text/html; charset=utf-8") }
-        router.get("/static/desm.css") { _, _ in fileResponse(Page.css, type: "text/css; charset=utf-8") }
-        router.get("/static/desm.js") { _, _ in fileResponse(Page.script, type: "text/javascript; charset=utf-8") }
-        router.get("/api/openapi.json") { _, _ in fileResponse(OpenAPI.json, type: "application/json; charset=utf-8") }
-        router.get("/health") { request, _ in
+        // Every path answers GET, and HEAD as GET without the body.
+        func get(_ path: RouterPath, _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response) {
+            router.get(path, use: handler)
+            router.head(path) { request, context in
+                let r = try await handler(request, context)
+                return Response(status: r.status, headers: r.headers)
+            }
+        }
+        get("/") { _, _ in fileResponse(Page.html, type: "text/html; charset=utf-8") }
+        get("/static/desm.css") { _, _ in fileResponse(Page.css, type: "text/css; charset=utf-8") }
+        get("/static/desm.js") { _, _ in fileResponse(Page.script, type: "text/javascript; charset=utf-8") }
+        get("/api/openapi.json") { _, _ in fileResponse(OpenAPI.json, type: "application/json; charset=utf-8") }
+        get("/health") { request, _ in
             _ = try QueryParameters(query(request), known: [])
             var health = service.health()
             health.desmBatches = batcher.statistics
             return jsonResponse(.ok, try encode(health))
         }
-        router.get("/api/search") { request, _ in
+        get("/api/search") { request, _ in
             let p = try QueryParameters(query(request), known: SearchService.searchParameters)
             let r = try service.searchRequest(p)
             let ranking = r.batchable ? try await batcher.rank(r) : try await pool.runIfActive { try service.rank(r) }
             let report = try await pool.runIfActive { try service.report(r, ranking) }
             return jsonResponse(.ok, try encode(report))
         }
-        router.get("/api/neighbors") { request, _ in
+        get("/api/neighbors") { request, _ in
             let p = try QueryParameters(query(request), known: SearchService.neighbourParameters)
             let report = try await pool.runIfActive { try service.neighbours(p) }
             return jsonResponse(.ok, try encode(report))
         }
-        router.get("/api/document/**") { request, _ in
+        get("/api/document/**") { request, _ in
             let docno = try documentNumber(request.uri.path)
             let p = try QueryParameters(query(request), known: SearchService.documentParameters)
             let report = try await pool.runIfActive { try service.document(docno, p) }

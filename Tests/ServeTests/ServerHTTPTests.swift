@@ -155,6 +155,13 @@ final class ServerHTTPTests: XCTestCase {
                            "\(path) refers to another site")
         }
         XCTAssertTrue(try s.get("/").text.contains("<script src=\"/static/desm.js\">"))
+        // HEAD answers as GET, without the body; another method is a 405 saying what is allowed.
+        let head = try HTTPTestClient.exchange(port: s.port, raw: Array("HEAD /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+        XCTAssertEqual(head.status, 200)
+        XCTAssertEqual(head.body.count, 0)
+        let delete = try HTTPTestClient.exchange(port: s.port, raw: Array("DELETE /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+        XCTAssertEqual(delete.status, 405)
+        XCTAssertEqual(delete.headers["allow"], "GET, HEAD")
     }
 
     /// SIGTERM stops the server gracefully: exit status 0.
