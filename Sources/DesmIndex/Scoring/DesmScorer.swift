@@ -77,16 +77,19 @@ final class DesmScorer: @unchecked Sendable {
         VectorKernels.dot(query, centroids(space).row(doc).baseAddress!, index.dim)
     }
 
-    /// Q̄·D̂ for every document, in document order (the mixture's dense half).
+    /// Q̄·D̂ for every document, in document order (the mixture's dense half), each with
+    /// `VectorKernels.dot` — the arithmetic `score` and the top-k re-scoring use — not a BLAS
+    /// product, whose rounding can depend on where a row sits in the matrix: a document's
+    /// score is the same bits in any index that holds it (a shard or the whole collection).
     func allScores(_ query: [Float], space: EmbeddingSpace) -> [Float] {
         let n = index.count
         var d = [Float](repeating: 0, count: n)
         let c = centroids(space)
         guard n > 0, query.count == index.dim else { return d }
+        let dim = index.dim
         query.withUnsafeBufferPointer { q in
             d.withUnsafeMutableBufferPointer { dp in
-                DenseProducts.scores(queries: q.baseAddress!, queryCount: 1, dim: index.dim, rows: UnsafePointer(c.base), rowCount: n,
-                                     into: dp.baseAddress!)
+                for i in 0..<n { dp[i] = VectorKernels.dot(q.baseAddress!, c.row(i).baseAddress!, dim) }
             }
         }
         return d
