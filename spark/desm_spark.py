@@ -67,13 +67,14 @@ def resolve(path):
     return path
 
 
-def run_desm(desm, args, what):
+def run_desm(desm, args, what, kill_once=None):
     """Runs desm; a failure raises with desm's own error line (Spark then retries the task).
 
-    DESM_SPARK_TEST_KILL_ONCE=DIR (tests only): the first attempt of each task kills its desm
-    process with SIGKILL mid-run and fails, as a lost executor would; later attempts run."""
+    kill_once=DIR (the driver's DESM_SPARK_TEST_KILL_ONCE, for tests): the first attempt of
+    each task kills its desm process with SIGKILL mid-run and fails, as a lost executor
+    would; the retry runs normally."""
     cmd = [resolve(desm)] + args
-    marker_dir = os.environ.get("DESM_SPARK_TEST_KILL_ONCE")
+    marker_dir = kill_once
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if marker_dir:
         marker = os.path.join(marker_dir, what.replace("/", "_").replace(" ", "_"))
@@ -98,7 +99,7 @@ def run_desm(desm, args, what):
 def task_statistics(i, n, a):
     out = os.path.join(a["out"], "statistics", f"part-{i:04d}.tsv")
     run_desm(a["desm"], ["stats", "--collection", a["collection"], "--model", resolve(a["model"]),
-                         "--shard", f"{i}/{n}", "--bm25-statistics", out, "--quiet"], f"statistics of shard {i}")
+                         "--shard", f"{i}/{n}", "--bm25-statistics", out, "--quiet"], f"statistics of shard {i}", a["kill_once"])
     return out
 
 
@@ -108,15 +109,15 @@ def task_index(i, n, a, statistics):
             "--statistics", statistics, "--out", out, "--threads", str(a["threads"]), "--quiet"]
     if a["center"]:
         args.append("--center")
-    run_desm(a["desm"], args, f"index of shard {i}")
+    run_desm(a["desm"], args, f"index of shard {i}", a["kill_once"])
     with open(os.path.join(out, "manifest.json")) as f:
         m = json.load(f)
     return i, m["documents"], m["modelChecksum"]
 
 
-def task_rank(i, shard_dir, desm, args, out, what):
+def task_rank(i, shard_dir, desm, args, out, what, kill_once):
     """desm run on one shard; returns the file's rows as records for merging."""
-    run_desm(desm, ["run", shard_dir] + args, what)
+    run_desm(desm, ["run", shard_dir] + args, what, kill_once)
     with open(out) as f:
         header = f.readline().rstrip("\n").split("\t")
         rows = [line.rstrip("\n").split("\t") for line in f]
@@ -254,9 +255,9 @@ def cmd_index(spark, a):
             raise DriverError(f"--out {a.out}: exists and is not a desm-shards directory: not overwriting it")
         shutil.rmtree(out)
     os.makedirs(os.path.join(out, "statistics"))
-    args = {"desm": a.desm, "collection": os.path.abspath(a.collection) if "/" in a.collection or os.path.exists(a.collection) else a.collection,
+    args = {"desm": a.desm, "collection": os.path.abspath(a.collection) if os.path.exists(a.collection) else a.collection,
             "model": os.path.abspath(a.model) if os.path.exists(a.model) else a.model,
-            "out": out, "threads": a.threads, "center": a.center}
+            "out": out, "threads": a.threads, "center": a.center, "kill_once": os.environ.get("DESM_SPARK_TEST_KILL_ONCE")}
     sc = spark.sparkContext
     n = a.shards
     parts = collect(sc.parallelize(range(n), n).map(lambda i: task_statistics(i, n, args)), "counting statistics")
@@ -341,11 +342,12 @@ def shard_pass(sc, dirs, desm, work, name, args):
     """Every shard ranks with `args`; returns [(shard, tag, rows)]."""
     jobs = [(i, d, os.path.join(work, f"{name}-{i:04d}.tsv")) for i, d in enumerate(dirs)]
     out_flag = "--write-moments" if name == "moments" else "--out"
+    kill_once = os.environ.get("DESM_SPARK_TEST_KILL_ONCE")
 
     def one(job):
         i, d, out = job
         extra = [out_flag, out] + ([] if name == "moments" else ["--hits"])
-        tag, rows = task_rank(i, d, desm, args + extra, out, f"{name} pass on shard {i}")
+        tag, rows = task_rank(i, d, desm, args + extra, out, f"{name} pass on shard {i}", kill_once)
         return i, tag, rows
     return collect(sc.parallelize(jobs, len(jobs)).map(one), f"the {name} pass")
 
@@ -476,6 +478,8 @@ def main(argv=None, spark=None):
     a = parser().parse_args(argv)
     if a.command == "run" and a.field is None:
         a.field = ["query"]
+    if "/" in a.desm and os.path.exists(a.desm):
+        a.desm = os.path.abspath(a.desm)
     own = spark is None
     try:
         if own:
