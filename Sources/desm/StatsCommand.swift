@@ -158,7 +158,7 @@ extension StatsCommand {
         let part = try shard.map { try Shard(parsing: $0) }
         let progress = ProgressReporter(label: "counting", unit: "%", quiet: quiet)
         let s = try CollectionStatistics.count(collectionPath: collection!, format: format, settings: settings, shard: part, progress: progress)
-        try s.write(to: path)
+        try s.save(to: path)
         printStatistics(s, path: path)
     }
 
@@ -166,7 +166,7 @@ extension StatsCommand {
     func mergeFiles(_ paths: [String], into path: String) throws {
         try checkOutput(path, .statistics, option: "--out")
         let merged = try CollectionStatistics.merged(try paths.map { try CollectionStatistics.load(path: $0) }, paths: paths)
-        try merged.write(to: path)
+        try merged.save(to: path)
         printStatistics(merged, path: path)
     }
 

@@ -20,7 +20,7 @@ extension CollectionStatistics {
     public static let fileMagic = "desm-bm25-statistics"
     public static let fileVersion = 1
 
-    public func write(to path: String) throws {
+    public func save(to path: String) throws {
         let w = try AtomicFileWriter(path: path)
         var crc = CRC32()
         func line(_ s: String) throws {
