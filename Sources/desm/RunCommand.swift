@@ -59,8 +59,10 @@ struct RunCommand: ParsableCommand {
         if shard.any {
             let ranker = try ranking.openRanker(index: index)
             let topicList = try loadTopics(path: topics)
+            let started = monotonicSeconds()
             let line = try shard.write(ranker: ranker, topicIDs: topicList.map(\.id), queries: try topicList.map { try $0.text(fields: field) },
                                        options: options, depth: depth, tag: tag ?? ranker.tag(for: options), out: out)
+            if ranking.timing { printError(ranking.timingLine(queries: topicList.count, seconds: monotonicSeconds() - started, threads: ranker.threads)) }
             if !quiet { printError(line) }
             return
         }
