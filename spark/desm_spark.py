@@ -27,16 +27,18 @@ used from there. See docs/scale-out.md.
 """
 
 import argparse
-import heapq
 import json
 import os
 import shutil
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from desm_merge import (add_moments, format_moments, merged_hits, moments_record,  # noqa: E402
+                        run_lines, write_atomically, write_hits_file)
 
 MANIFEST = "desm-shards.json"
 FORMAT = "desm-shards"
@@ -49,31 +51,27 @@ class DriverError(Exception):
 
 # ---------------------------------------------------------------- tasks (run on executors)
 
-def resolve(path):
+def resolve(path, executable=False):
     """A path on this node: a bare file name shipped with --files (SparkFiles), else as given."""
     if path and "/" not in path:
         try:
             from pyspark import SparkFiles
             shipped = SparkFiles.get(path)
-            if os.path.exists(shipped):
-                if not os.access(shipped, os.X_OK) and path == os.path.basename(path):
-                    try:
-                        os.chmod(shipped, 0o755)
-                    except OSError:
-                        pass
-                return shipped
         except Exception:
-            pass
+            return path
+        if os.path.exists(shipped):
+            if executable and not os.access(shipped, os.X_OK):
+                os.chmod(shipped, 0o755)   # a shipped binary may arrive without its x bit
+            return shipped
     return path
 
 
 def run_desm(desm, args, what, kill_once=None):
     """Runs desm; a failure raises with desm's own error line (Spark then retries the task).
 
-    kill_once=DIR (the driver's DESM_SPARK_TEST_KILL_ONCE, for tests): the first attempt of
-    each task kills its desm process with SIGKILL mid-run and fails, as a lost executor
-    would; the retry runs normally."""
-    cmd = [resolve(desm)] + args
+    kill_once=DIR (the driver's DESM_SPARK_TEST_KILL_ONCE, tests only): each task's first
+    attempt SIGKILLs its desm mid-run and fails, as a lost executor would."""
+    cmd = [resolve(desm, executable=True)] + args
     marker_dir = kill_once
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if marker_dir:
@@ -117,108 +115,12 @@ def task_index(i, n, a, statistics):
 
 def task_rank(i, shard_dir, desm, args, out, what, kill_once):
     """desm run on one shard; returns the file's rows as records for merging."""
+    args = [resolve(x) if i > 0 and args[i - 1] == "--model" else x for i, x in enumerate(args)]
     run_desm(desm, ["run", shard_dir] + args, what, kill_once)
     with open(out) as f:
         header = f.readline().rstrip("\n").split("\t")
         rows = [line.rstrip("\n").split("\t") for line in f]
     return header[2], rows
-
-
-# ---------------------------------------------------------------- merging (pure Python)
-
-def hit_records(shard, tag, rows):
-    """(qid, (ordinal, [(-score, position, docno)])) per topic of one shard's hits."""
-    topics = {}
-    order = []
-    for r in rows:
-        if r[0] == "#topic":
-            topics[r[1]] = []
-            order.append(r[1])
-        else:
-            topics[r[0]].append((-float(r[3]), int(r[2]), r[1]))
-    return [(q, (k, topics[q])) for k, q in enumerate(order)]
-
-
-def merge_hits(depth):
-    """Keeps each topic's best `depth` hits: score descending, then collection position."""
-    def combine(a, b):
-        return (a[0], heapq.nsmallest(depth, a[1] + b[1]))
-    return combine
-
-
-def two_sum(hi, lo, x):
-    s = hi + x
-    bp = s - hi
-    e = (hi - (s - bp)) + (x - bp)
-    return s, lo + e
-
-
-def add_moments(a, b):
-    """The sum of two parts' moments, as desm's ScoreMoments.add does it."""
-    out = [max(a[0], b[0])]
-    for at in (1, 8):
-        n = a[at] + b[at]
-        hi, lo = two_sum(a[at + 1], a[at + 2], b[at + 1])
-        lo += b[at + 2]
-        shi, slo = two_sum(a[at + 3], a[at + 4], b[at + 3])
-        slo += b[at + 4]
-        out += [n, hi, lo, shi, slo, min(a[at + 5], b[at + 5]), max(a[at + 6], b[at + 6])]
-    return out
-
-
-def moments_record(row):
-    nums = [int(row[1])]
-    for at in (2, 9):
-        nums += [int(row[at])] + [float(x) for x in row[at + 1:at + 7]]
-    return row[0], nums
-
-
-def format_moments(qid, m):
-    def f(x):
-        return format(x, ".17g")
-    return "\t".join([qid, str(m[0])] + [str(m[1])] + [f(x) for x in m[2:8]] + [str(m[8])] + [f(x) for x in m[9:15]])
-
-
-def float32(x):
-    return struct.unpack("<f", struct.pack("<f", x))[0]
-
-
-def next_down_float32(x):
-    if x == 0:
-        return -struct.unpack("<f", struct.pack("<I", 1))[0]
-    bits = struct.unpack("<I", struct.pack("<f", x))[0]
-    bits = bits - 1 if x > 0 else bits + 1
-    return struct.unpack("<f", struct.pack("<I", bits))[0]
-
-
-def run_lines(qid, hits, tag):
-    """A topic's run lines exactly as desm's RunWriter writes them: score descending then
-    docno ascending (bytes), scores as float32 made strictly decreasing, %.9g."""
-    ordered = sorted(hits, key=lambda h: (-h[0], h[1].encode("utf-8")))
-    previous = float("inf")
-    lines = []
-    for rank, (score, docno) in enumerate(ordered, 1):
-        s = float32(score)
-        if not s < previous:
-            s = next_down_float32(previous)
-        previous = s
-        lines.append(f"{qid} Q0 {docno} {rank} {'%.9g' % s} {tag}\n")
-    return lines
-
-
-def write_atomically(path, lines):
-    d = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".tmp-", dir=d)
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.writelines(lines)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 # ---------------------------------------------------------------- the driver
@@ -229,11 +131,8 @@ def shard_name(i):
 
 def spark_failure(e):
     """desm's (or the driver hook's) last error line out of a Spark job failure."""
-    text = str(e)
-    for line in text.splitlines():
-        if "RuntimeError: " in line:
-            return line.split("RuntimeError: ", 1)[1].strip()
-    return text.strip().splitlines()[0] if text.strip() else repr(e)
+    lines = [x for x in str(e).splitlines() if "RuntimeError: " in x] or str(e).strip().splitlines() or [repr(e)]
+    return lines[0].split("RuntimeError: ", 1)[-1].strip()
 
 
 def collect(rdd, what):
@@ -279,7 +178,10 @@ def cmd_index(spark, a):
 
 
 def run_local(desm, args):
-    p = subprocess.run([desm] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        p = subprocess.run([resolve(desm, executable=True)] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except OSError as e:
+        raise DriverError(f"--desm {desm}: cannot run it ({e.strerror}): give its path, or ship it with spark-submit --files") from None
     if p.returncode != 0:
         raise DriverError((p.stderr.strip().splitlines() or [f"desm exited with {p.returncode}"])[-1])
     return p.stdout
@@ -352,33 +254,14 @@ def shard_pass(sc, dirs, desm, work, name, args):
     return collect(sc.parallelize(jobs, len(jobs)).map(one), f"the {name} pass")
 
 
-def merged_hits(sc, results, depth):
-    """Each topic's best `depth` hits over all shards, in topic-file order: [(qid, [(-score, position, docno)])]."""
-    records = [r for i, tag, rows in results for r in hit_records(i, tag, rows)]
-    merged = sc.parallelize(records, max(1, len(results))).reduceByKey(merge_hits(depth)) \
-        .mapValues(lambda v: (v[0], sorted(heapq.nsmallest(depth, v[1])))).collect()
-    merged.sort(key=lambda kv: kv[1][0])
-    return [(q, v[1]) for q, v in merged]
-
-
-def write_hits_file(path, tag, topics):
-    lines = [f"#desm-hits\t1\t{tag}\n"]
-    for q, hits in topics:
-        lines.append(f"#topic\t{q}\n")
-        lines += [f"{q}\t{d}\t{p}\t{'%.9g' % -s}\n" for s, p, d in hits]
-    write_atomically(path, lines)
-
-
 def cmd_run(spark, a):
     for flag, value in (("--rm3", a.rm3), ("--expand-topical", a.expand_topical), ("--vector-feedback", a.vector_feedback)):
         if value:
             raise DriverError(f"{flag} is not supported on shards: RM3, topical expansion and vector feedback need the whole "
                               "collection's feedback documents (their term vectors, centroids) or term list, which no shard has, so a "
                               "sharded run could not equal the single index's; rank a single index with desm run instead")
-    if a.depth < 1:
-        raise DriverError("--depth must be at least 1")
-    if a.rerank is not None and a.rerank < 1:
-        raise DriverError("--rerank must be at least 1")
+    if a.depth < 1 or (a.rerank is not None and a.rerank < 1):
+        raise DriverError("--depth and --rerank must be at least 1")
     mixture = a.scorer.startswith("mixture")
     if not mixture and (a.alpha is not None or a.norm is not None):
         raise DriverError("--alpha and --norm weigh and normalise a mixture: use them with --scorer mixture")
@@ -474,6 +357,19 @@ def parser():
     return p
 
 
+def ship_modules(sc):
+    """Makes desm_merge (and this file, when imported as a module rather than run by
+    spark-submit) importable on every executor."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    shipped = getattr(sc, "_desm_shipped", set())
+    names = ["desm_merge.py"] + ([] if __name__ == "__main__" else ["desm_spark.py"])
+    for name in names:
+        if name not in shipped:
+            sc.addPyFile(os.path.join(here, name))
+            shipped.add(name)
+    sc._desm_shipped = shipped
+
+
 def main(argv=None, spark=None):
     a = parser().parse_args(argv)
     if a.command == "run" and a.field is None:
@@ -486,6 +382,7 @@ def main(argv=None, spark=None):
             from pyspark.sql import SparkSession
             spark = SparkSession.builder.appName(f"desm {a.command}").config("spark.log.level", "ERROR").getOrCreate()
             spark.sparkContext.setLogLevel("ERROR")
+        ship_modules(spark.sparkContext)
         (cmd_index if a.command == "index" else cmd_run)(spark, a)
         return 0
     except DriverError as e:
