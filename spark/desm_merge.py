@@ -16,22 +16,24 @@ import tempfile
 
 
 def hit_records(shard, tag, rows):
-    """(qid, (ordinal, [(-score, position, docno)])) per topic of one shard's hits."""
+    """(qid, (ordinal, [(-score, position, docno)], has a term, has a vector)) per topic of one
+    shard's hits."""
     topics = {}
     order = []
     for r in rows:
         if r[0] == "#topic":
-            topics[r[1]] = []
+            topics[r[1]] = ([], r[2] == "1", r[3] == "1")
             order.append(r[1])
         else:
-            topics[r[0]].append((-float(r[3]), int(r[2]), r[1]))
-    return [(q, (k, topics[q])) for k, q in enumerate(order)]
+            topics[r[0]][0].append((-float(r[3]), int(r[2]), r[1]))
+    return [(q, (k,) + topics[q]) for k, q in enumerate(order)]
 
 
 def merge_hits(depth):
-    """Keeps each topic's best `depth` hits: score descending, then collection position."""
+    """Keeps each topic's best `depth` hits: score descending, then collection position; a
+    topic has a term (a vector) when some shard has one."""
     def combine(a, b):
-        return (a[0], heapq.nsmallest(depth, a[1] + b[1]))
+        return (a[0], heapq.nsmallest(depth, a[1] + b[1]), a[2] or b[2], a[3] or b[3])
     return combine
 
 
@@ -110,18 +112,21 @@ def write_atomically(path, lines):
         raise
 
 
-def merged_hits(sc, results, depth):
-    """Each topic's best `depth` hits over all shards, in topic-file order: [(qid, [(-score, position, docno)])]."""
+def merged_hits(sc, results, depth, mixture=False):
+    """Each topic's best `depth` hits over all shards, in topic-file order:
+    [(qid, [(-score, position, docno)])]. A mixture's topic with neither a query term in any
+    shard nor a DESM vector has nothing to rank by: empty, as in the single index (each
+    shard, not knowing the others, ranked it)."""
     records = [r for i, tag, rows in results for r in hit_records(i, tag, rows)]
     merged = sc.parallelize(records, max(1, len(results))).reduceByKey(merge_hits(depth)) \
-        .mapValues(lambda v: (v[0], sorted(heapq.nsmallest(depth, v[1])))).collect()
+        .mapValues(lambda v: (v[0], sorted(heapq.nsmallest(depth, v[1])), v[2], v[3])).collect()
     merged.sort(key=lambda kv: kv[1][0])
-    return [(q, v[1]) for q, v in merged]
+    return [(q, [] if mixture and not (v[2] or v[3]) else v[1]) for q, v in merged]
 
 
 def write_hits_file(path, tag, topics):
     lines = [f"#desm-hits\t1\t{tag}\n"]
     for q, hits in topics:
-        lines.append(f"#topic\t{q}\n")
+        lines.append(f"#topic\t{q}\t1\t1\n")
         lines += [f"{q}\t{d}\t{p}\t{'%.9g' % -s}\n" for s, p, d in hits]
     write_atomically(path, lines)

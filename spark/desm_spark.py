@@ -304,7 +304,7 @@ def cmd_run(spark, a):
             raise DriverError(f"the shards give different run tags ({', '.join(sorted(tags))}): built differently")
         tag = tags.pop()
         lines = []
-        topics = merged_hits(sc, results, a.depth)
+        topics = merged_hits(sc, results, a.depth, mixture)
         for q, hits in topics:
             lines += run_lines(q, [(-s, d) for s, p, d in hits], tag)
         write_atomically(out, lines)

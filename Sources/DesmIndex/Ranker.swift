@@ -38,6 +38,8 @@ public struct Ranking: Sendable {
     public var moments: MixtureMoments? = nil
     /// Whether a query term (after expansion) is in this index.
     public var hasTerms = false
+    /// Whether DESM had a query vector (some query word in the model's vocabulary).
+    public var hasVector = false
 }
 
 /// Ranks an index's documents for queries: the path of a query from its text to the
@@ -235,7 +237,10 @@ public final class Ranker: @unchecked Sendable {
         let hasTerms = context?.collectionHasTerms ?? localTerms
         if case .mixture = options.scorer, qvec == nil {
             // Neither half could score: every document would tie at 0 (an arbitrary list).
-            guard hasTerms else {
+            // A part of a collection that lacks the terms cannot tell whether another part has
+            // them: it ranks (its BM25 half is 0), reports that it has no term, and the merge
+            // drops the topic when no part had one (`ShardTopicContext`).
+            guard context?.collectionHasTerms ?? (hasTerms || index.isPartOfCollection) else {
                 notes.append("\(noVectorReason(q)) and no query term is in the index: the mixture has nothing to rank by (empty result)")
                 return Ranking(query: q, hits: [], notes: notes, expandedQuery: expanded)
             }
@@ -252,7 +257,7 @@ public final class Ranker: @unchecked Sendable {
         }
         func ranking(_ hits: [ScoredDocument], mixture: (normalisation: MixtureNormalisation, moments: MixtureMoments)? = nil) -> Ranking {
             Ranking(query: q, hits: hits, notes: notes, expandedQuery: expanded, mixture: mixture?.normalisation, feedbackDocuments: fedBack,
-                    moments: mixture?.moments, hasTerms: localTerms)
+                    moments: mixture?.moments, hasTerms: localTerms, hasVector: qvec != nil)
         }
 
         if let depth = options.rerank {

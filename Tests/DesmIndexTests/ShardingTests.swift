@@ -122,7 +122,9 @@ final class ShardingTests: XCTestCase {
         }
     }
 
-    let queries = ["apple cherry", "running fig fig", "the honey of sage", "kiwi zyzzyva mango", "olive"]
+    /// "zyzzyva qwerty": BM25 terms but no word in the model (a mixture ranks by BM25 alone);
+    /// "plumbago": in no document and not in the model (every scorer returns nothing).
+    let queries = ["apple cherry", "running fig fig", "the honey of sage", "kiwi zyzzyva mango", "olive", "zyzzyva qwerty", "plumbago"]
 
     func testShardScoresEqualTheSingleIndexes() throws {
         let (single, shards, model) = try build(shards: 3)

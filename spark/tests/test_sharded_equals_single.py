@@ -46,7 +46,10 @@ def assert_same_run(single, sharded):
 
 
 def check(collection, spark, shards, scorer, tmp_path):
-    args = SCORERS[scorer]
+    check_args(collection, spark, shards, SCORERS[scorer], tmp_path)
+
+
+def check_args(collection, spark, shards, args, tmp_path):
     single = str(tmp_path / "single.run")
     run([collection.desm, "run", collection.single, "--topics", collection.topics, "--depth", "1000", "--out", single, "--quiet"] + args)
     sharded = str(tmp_path / "sharded.run")
@@ -80,3 +83,27 @@ def test_shards_hold_every_document_once(sample, spark):
     total = sum(json.load(open(os.path.join(directory, f"shard-{i:04d}", "manifest.json")))["documents"] for i in range(4))
     with open(sample.corpus) as f:
         assert total == sum(1 for line in f if line.strip())
+
+
+def test_queries_without_vector_or_terms(sample, spark, tmp_path):
+    """Topics whose words are not in the model (a mixture ranks them by BM25 alone), whose
+    terms are in no document (nothing to rank), or both: the same on shards as on one index."""
+    import collections
+    import json
+    import re
+    counts = collections.Counter()
+    with open(sample.corpus) as f:
+        for line in f:
+            d = json.loads(line)
+            counts.update(re.findall(r"[a-z]{9,}", (d.get("title", "") + " " + d["text"]).lower()))
+    once = sorted(w for w, n in counts.items() if n == 1)[:2]
+    assert len(once) == 2
+    topics = tmp_path / "topics.tsv"
+    topics.write_text(f"1\t{once[0]} {once[1]}\n2\tplumbagoxyz\n3\tbread flour\n4\t{once[0]} plumbagoxyz\n")
+    sample.topics, saved = str(topics), sample.topics
+    try:
+        for scorer in ("bm25", "in-out", "mixture-zscore", "mixture-minmax", "mixture-zscore-rerank100"):
+            check(sample, spark, 2, scorer, tmp_path)
+        check_args(sample, spark, 2, ["--scorer", "mixture", "--alpha", "0.9"], tmp_path)
+    finally:
+        sample.topics = saved

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// ```
 /// #desm-hits<TAB>1<TAB><run tag>
-/// #topic<TAB>qid                                         (every topic, in topic-file order)
+/// #topic<TAB>qid<TAB>has a query term 0/1<TAB>has a DESM vector 0/1   (every topic, in order)
 /// qid<TAB>docno<TAB>collection position<TAB>score        (raw float32, %.9g: exact)
 /// #desm-moments<TAB>1<TAB><run tag>
 /// qid<TAB>has terms (0/1)<TAB>DESM moments<TAB>lexical moments
@@ -24,7 +24,7 @@ public enum ShardResultFiles {
 
     /// The lines of one topic's hits.
     public static func hitLines(topic: String, ranking: Ranking, index: DocumentIndex) throws -> String {
-        var out = "#topic\t\(topic)\n"
+        var out = "#topic\t\(topic)\t\(ranking.hasTerms ? 1 : 0)\t\(ranking.hasVector ? 1 : 0)\n"
         for h in ranking.hits {
             out += "\(topic)\t\(try index.docno(h.doc))\t\(index.collectionPosition(h.doc))\t\(String(format: "%.9g", Double(Float(h.score))))\n"
         }

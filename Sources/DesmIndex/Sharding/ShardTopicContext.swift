@@ -9,7 +9,9 @@ import DesmText
 ///   fitted to the moments of the whole collection (or of the whole candidate set), which
 ///   the shards report (`Ranking.moments`) and are added (`MixtureMoments.add`);
 /// - `collectionHasTerms`: whether any shard has a query term (a mixture with no DESM query
-///   vector ranks by BM25 alone if one has, and returns nothing otherwise).
+///   vector ranks by BM25 alone if one has, and returns nothing otherwise). Without it, a
+///   shard ranks such a query anyway and its hits say whether it had a term and a vector;
+///   the merge drops the topic when no shard had either.
 public struct ShardTopicContext: Sendable {
     public var candidates: [ScoredDocument]?
     public var normalisation: MixtureNormalisation?
