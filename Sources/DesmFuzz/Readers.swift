@@ -46,6 +46,8 @@ let readers: [String: (String) throws -> String] = [
         let m = try EmbeddingModel.load(path: path, verify: true)
         return "\(m.vocabulary.count) words, dim \(m.dim)"
     },
+    "bm25-statistics": { path in "\(try CollectionStatistics.load(path: path).terms.count) terms" },
+    "shard-moments": { path in "\(try ShardResultFiles.moments(path: path).count) topics" },
     "index-open": { path in "\(try DocumentIndex(path: path).count) documents" },
     "index": { path in
         // What `desm verify` does (checksums, then structure), then a BM25 query.

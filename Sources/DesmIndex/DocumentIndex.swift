@@ -30,6 +30,10 @@ public final class DocumentIndex: @unchecked Sendable {
     let postingData: UnsafeBufferPointer<UInt8>
     /// Each document's terms and frequencies (`docterms`, see ForwardIndex.swift).
     let forward: ForwardIndex
+    /// A shard's documents' positions in the whole collection (`positions`), else nil.
+    let positions: UnsafeBufferPointer<UInt64>?
+    /// The whole collection's df per term (`globaldf`), when built with collection statistics.
+    let globalFrequencies: UnsafeBufferPointer<UInt32>?
     private let files: [String: IndexFile]
     /// The files whose CRC-32 opening verified (all of them when the index is within the
     /// budget), in the order it verified them.
@@ -48,6 +52,21 @@ public final class DocumentIndex: @unchecked Sendable {
         for name in IndexFiles.all {
             let p = path + "/" + name
             guard let entry = m.files[name] else { throw DesmError("manifest lists no \(name)", path: path + "/" + IndexManifest.fileName) }
+            let f = try IndexFile(path: p, kind: IndexFiles.kind(of: name))
+            guard f.file.count == entry.bytes else {
+                throw DesmError("file is \(f.file.count) bytes, the manifest says \(entry.bytes) (truncated, or from another build)", path: p)
+            }
+            files[name] = f
+        }
+        for name in IndexFiles.optional {
+            let listed = m.files[name] != nil
+            let expected = name == IndexFiles.positions ? m.shard != nil : m.collectionStatistics != nil
+            guard listed == expected else {
+                throw DesmError(listed ? "manifest lists \(name) but the index is not a shard with collection statistics (corrupted manifest)"
+                                       : "manifest lists no \(name)", path: path + "/" + IndexManifest.fileName)
+            }
+            guard let entry = m.files[name] else { continue }
+            let p = path + "/" + name
             let f = try IndexFile(path: p, kind: IndexFiles.kind(of: name))
             guard f.file.count == entry.bytes else {
                 throw DesmError("file is \(f.file.count) bytes, the manifest says \(entry.bytes) (truncated, or from another build)", path: p)
@@ -96,6 +115,7 @@ public final class DocumentIndex: @unchecked Sendable {
         }
         let mu = try mf.view(UInt64.self, at: 0, count: 2 * m.dim).map { Double(bitPattern: UInt64(littleEndian: $0)) }
         wordMeans = WordMeans(input: Array(mu[0..<m.dim]), output: Array(mu[m.dim...]), weighting: m.wordMean)
+        (positions, globalFrequencies) = try DocumentIndex.openShardFiles(files, manifest: m, terms: t)
     }
 
     /// Verifies the CRC-32 of the files in increasing size (ties in `IndexFiles.all` order)
@@ -103,7 +123,7 @@ public final class DocumentIndex: @unchecked Sendable {
     private static func checksumsWithinBudget(_ files: [String: IndexFile], manifest: IndexManifest, budget: Int) throws -> [String] {
         var checked: [String] = []
         var total = 0
-        let bySize = IndexFiles.all.enumerated().sorted {
+        let bySize = (IndexFiles.all + IndexFiles.optional).filter { files[$0] != nil }.enumerated().sorted {
             (files[$0.element]!.file.count, $0.offset) < (files[$1.element]!.file.count, $1.offset)
         }
         for (_, name) in bySize {
@@ -128,7 +148,7 @@ public final class DocumentIndex: @unchecked Sendable {
     /// the file's trailer and the manifest (the files opening verified were checked the same
     /// way). Reads the rest of the index.
     public func verify() throws {
-        for name in IndexFiles.all where !checksummedAtOpen.contains(name) {
+        for name in IndexFiles.all + IndexFiles.optional where files[name] != nil && !checksummedAtOpen.contains(name) {
             try DocumentIndex.verifyChecksum(files[name]!, expected: manifest.files[name]!.crc32)
         }
     }

@@ -3,77 +3,6 @@ import DesmWord2Vec
 import Foundation
 import Glibc
 
-/// Options for building an index.
-public struct IndexBuildOptions: Sendable {
-    /// Analysis threads (a separate thread reads and parses the collection).
-    public var threads: Int = 2
-    /// Documents per batch handed from the reader to the analysis threads.
-    public var batchSize: Int = 512
-    /// Bytes of each document's text kept as its snippet for `desm search`.
-    public var snippetBytes: Int = 200
-    /// Recorded in the manifest.
-    public var collectionName: String = ""
-    /// The model file's path, recorded in the manifest for `desm search`.
-    public var modelPath: String? = nil
-    /// Plain mean centroids (DESM) or IDF-weighted ones (reads the collection twice).
-    public var centroid: CentroidWeighting = .mean
-    /// Mean-centre the word vectors before normalising them (`WordCentring`); recorded in
-    /// the manifest, and the ranker centres query vectors with the same stored means. Off by
-    /// default (DESM as published).
-    public var center: Bool = false
-
-    public init(threads: Int = 2, batchSize: Int = 512, snippetBytes: Int = 200, collectionName: String = "") {
-        self.threads = max(threads, 1)
-        self.batchSize = max(batchSize, 1)
-        self.snippetBytes = max(snippetBytes, 0)
-        self.collectionName = collectionName
-    }
-}
-
-/// How a document's word vectors are averaged into its centroid.
-public enum CentroidWeighting: String, CaseIterable, Codable, Sendable {
-    /// DESM's centroid: the plain mean of the tokens' unit vectors.
-    case mean
-    /// Each token's unit vector weighted by its word's idf over the collection's documents,
-    /// idf(w) = ln(1 + (N − df(w) + 0.5)/(df(w) + 0.5)) (df from the embedding analysis).
-    /// A documented variant (word-centroid studies found it closes much of the gap to
-    /// TF-IDF); needs a first pass over the collection to count document frequencies.
-    case idf
-}
-
-/// The files of an index directory.
-public enum IndexFiles {
-    public static let centroidsIn = "centroids.in"
-    public static let centroidsOut = "centroids.out"
-    public static let postings = "postings"
-    public static let terms = "terms"
-    public static let doclens = "doclens"
-    public static let docflags = "docflags"
-    public static let docnos = "docnos"
-    public static let snippets = "snippets"
-    /// The forward index (each document's BM25 terms and frequencies), format version 2.
-    public static let docterms = "docterms"
-    /// The mean word vectors μ_IN, μ_OUT (`WordMeans`), format version 3.
-    public static let means = "means"
-    /// Every file but the manifest. New files go at the end (fuzz inputs select files by
-    /// their position here).
-    public static let all = [centroidsIn, centroidsOut, postings, terms, doclens, docflags, docnos, snippets, docterms, means]
-
-    /// The kind each file's header must hold.
-    static func kind(of name: String) -> IndexFileKind {
-        switch name {
-        case centroidsIn, centroidsOut: return .centroids
-        case postings: return .postings
-        case terms, docnos, snippets: return .strings
-        case doclens: return .doclens
-        case docflags: return .docflags
-        case docterms: return .documentTerms
-        case means: return .means
-        default: preconditionFailure("\(name) is not an index file")
-        }
-    }
-}
-
 /// Builds an index directory from a stream of documents in one pass: a reader thread parses
 /// the collection into batches, `threads` workers analyse each batch (embedding tokens →
 /// IN/OUT centroids, stemmed terms → term frequencies), and the calling thread appends the
@@ -94,6 +23,13 @@ public final class IndexBuilder {
     public init(model: EmbeddingModel, options: IndexBuildOptions = IndexBuildOptions()) throws {
         self.model = model
         self.options = options
+        if options.centroid == .idf && (options.shard != nil || options.statistics != nil) {
+            throw DesmError("IDF-weighted centroids (--centroid idf) weigh words by the collection's embedding document frequencies, which a shard does not have: not supported with --shard or --statistics")
+        }
+        if let s = options.statistics, s.analyzer != model.analyzer.bm25 {
+            throw DesmError("the statistics were counted with another BM25 analysis than the model's (count them with `desm stats --bm25-statistics … --model` and this model)",
+                            path: options.statisticsPath)
+        }
         means = try WordCentring.means(of: model)
         units = try UnitVectors(model: model, centring: options.center ? means : nil)
     }
@@ -195,7 +131,9 @@ public final class IndexBuilder {
             guard n > 0 else { throw DesmError("collection has no documents", path: collectionName) }
             weights = df.map { Float(BM25Parameters.idf(documents: n, documentFrequency: Int($0))) }
         }
-        let next = try open()
+        let filter = ShardFilter(shard: options.shard)
+        let source = try open()
+        let next = { try filter.next(source) }
         let staging = try makeStagingDirectory(for: directory)
         var stagingDone = false
         defer { if !stagingDone { removeTree(staging); TemporaryFiles.shared.unregister(staging) } }
@@ -308,7 +246,10 @@ public final class IndexBuilder {
             progress.update(done: Double(documents), total: nil)
         }
         progress.finish()
-        guard documents > 0 else { throw DesmError("collection has no documents", path: collectionName) }
+        guard documents > 0 else {
+            throw DesmError(options.shard.map { "shard \($0) has none of the collection's \(filter.seen) documents: use fewer shards" }
+                            ?? "collection has no documents", path: collectionName)
+        }
 
         var files: [String: IndexManifest.FileEntry] = [:]
         files[IndexFiles.centroidsIn] = try centIn.finish(count: documents, aux: dim)
@@ -341,7 +282,19 @@ public final class IndexBuilder {
         try meansFile.write(array: (means.input + means.output).map { $0.bitPattern.littleEndian })
         files[IndexFiles.means] = try meansFile.finish(count: 2, aux: dim)
 
-        let manifest = IndexManifest(
+        if let shard = options.shard {
+            files[IndexFiles.positions] = try writePositions(filter.positions, in: staging, collectionDocuments: filter.seen)
+            if let s = options.statistics, s.documents != filter.seen {
+                throw DesmError("the statistics count \(s.documents) documents, the collection has \(filter.seen): they are not this collection's (shard \(shard))",
+                                path: options.statisticsPath)
+            }
+        }
+        if let s = options.statistics {
+            files[IndexFiles.globalDocumentFrequencies] = try writeGlobalFrequencies(
+                s, terms: order.map { termNames[$0] }, localFrequencies: order.map { Int(df[$0]) },
+                documents: documents, totalLength: totalLength, in: staging)
+        }
+        var manifest = IndexManifest(
             formatVersion: Int(IndexFileFormat.version), documents: documents,
             documentsWithoutVocabulary: empty, dim: dim, modelChecksum: model.checksum,
             modelVocabularySize: model.vocabulary.count, analyzer: model.analyzer, centroid: options.centroid.rawValue,
@@ -351,6 +304,11 @@ public final class IndexBuilder {
                         totalLength: totalLength,
                         averageLength: Double(totalLength) / Double(documents)),
             collection: collectionName, modelPath: options.modelPath, snippetBytes: snippetBytes, files: files)
+        manifest.shard = options.shard.map { IndexManifest.ShardInfo(shard: $0, collectionDocuments: filter.seen) }
+        manifest.collectionStatistics = options.statistics.map {
+            IndexManifest.CollectionStatisticsInfo(documents: $0.documents, totalLength: $0.totalLength, averageLength: $0.averageLength,
+                                                   terms: $0.terms.count, file: options.statisticsPath ?? "")
+        }
         try writeFileAtomically(staging + "/" + IndexManifest.fileName, try manifest.encoded())
         try moveIntoPlace(staging: staging, directory: directory)
         stagingDone = true

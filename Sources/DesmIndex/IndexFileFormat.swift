@@ -45,6 +45,12 @@ public enum IndexFileKind: UInt32, Sendable, CaseIterable {
     /// μ_OUT, float64 × dim each — double, as they are computed and subtracted, so that query
     /// vectors are centred exactly as the indexed ones were. count = 2, aux = dim.
     case means = 7
+    /// u64 per document: its position in the whole collection (0-based), increasing (a
+    /// shard's documents, `IndexFiles.positions`). count = N, aux = documents in the collection.
+    case positions = 8
+    /// u32 per term (in term-table order): its document frequency in the whole collection
+    /// (`IndexFiles.globalDocumentFrequencies`). count = T, aux = documents in the collection.
+    case documentFrequencies = 9
 
     var name: String {
         switch self {
@@ -55,6 +61,51 @@ public enum IndexFileKind: UInt32, Sendable, CaseIterable {
         case .docflags: return "docflags"
         case .documentTerms: return "docterms"
         case .means: return "means"
+        case .positions: return "positions"
+        case .documentFrequencies: return "globaldf"
+        }
+    }
+}
+
+/// The files of an index directory.
+public enum IndexFiles {
+    public static let centroidsIn = "centroids.in"
+    public static let centroidsOut = "centroids.out"
+    public static let postings = "postings"
+    public static let terms = "terms"
+    public static let doclens = "doclens"
+    public static let docflags = "docflags"
+    public static let docnos = "docnos"
+    public static let snippets = "snippets"
+    /// The forward index (each document's BM25 terms and frequencies), format version 2.
+    public static let docterms = "docterms"
+    /// The mean word vectors μ_IN, μ_OUT (`WordMeans`), format version 3.
+    public static let means = "means"
+    /// A shard's documents' positions in the whole collection (u64 each, increasing).
+    public static let positions = "positions"
+    /// The whole collection's document frequency of each term (u32 × T), when the index was
+    /// built with `--statistics`.
+    public static let globalDocumentFrequencies = "globaldf"
+    /// Every file but the manifest. New files go at the end (fuzz inputs select files by
+    /// their position here).
+    public static let all = [centroidsIn, centroidsOut, postings, terms, doclens, docflags, docnos, snippets, docterms, means]
+    /// Files only some indexes have (shards; indexes with collection statistics): present
+    /// exactly when the manifest lists them and says why (`shard`, `collectionStatistics`).
+    public static let optional = [positions, globalDocumentFrequencies]
+
+    /// The kind each file's header must hold.
+    static func kind(of name: String) -> IndexFileKind {
+        switch name {
+        case centroidsIn, centroidsOut: return .centroids
+        case postings: return .postings
+        case terms, docnos, snippets: return .strings
+        case doclens: return .doclens
+        case docflags: return .docflags
+        case docterms: return .documentTerms
+        case means: return .means
+        case positions: return .positions
+        case globalDocumentFrequencies: return .documentFrequencies
+        default: preconditionFailure("\(name) is not an index file")
         }
     }
 }

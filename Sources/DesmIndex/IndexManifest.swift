@@ -48,6 +48,39 @@ public struct IndexManifest: Codable, Equatable, Sendable {
     public var modelPath: String?
     public var snippetBytes: Int
     public var files: [String: FileEntry]
+    /// Set for a shard (`desm index --shard i/n`): which one, of how many documents in all.
+    /// Its documents' collection positions are in `positions`.
+    public var shard: ShardInfo?
+    /// Set when BM25 scores with a whole collection's statistics (`desm index --statistics`):
+    /// N and the average length here, each term's df in `globaldf`; `bm25` stays the indexed
+    /// documents' own.
+    public var collectionStatistics: CollectionStatisticsInfo?
+
+    public struct ShardInfo: Codable, Equatable, Sendable {
+        public var index: Int
+        public var count: Int
+        /// How documents are assigned to shards (`Shard.rule`).
+        public var rule: String
+        /// Documents in the whole collection.
+        public var collectionDocuments: Int
+
+        init(shard: Shard, collectionDocuments: Int) {
+            index = shard.index
+            count = shard.count
+            rule = Shard.rule
+            self.collectionDocuments = collectionDocuments
+        }
+    }
+
+    public struct CollectionStatisticsInfo: Codable, Equatable, Sendable {
+        public var documents: Int
+        public var totalLength: Int
+        public var averageLength: Double
+        /// Terms in the statistics file.
+        public var terms: Int
+        /// The statistics file given at build time.
+        public var file: String
+    }
 
     public static let fileName = "manifest.json"
 

@@ -65,6 +65,7 @@ extension DocumentIndex {
         for (space, mu) in [("IN", wordMeans.input), ("OUT", wordMeans.output)] where mu.contains(where: { !$0.isFinite }) {
             throw DesmError("the mean \(space) word vector holds a non-finite value: corrupted", path: path + "/" + IndexFiles.means)
         }
+        try verifyShardFiles()
         return IndexStructureSummary(documents: n, terms: termCount, postings: postings, documentTerms: pairs)
     }
 

@@ -33,6 +33,13 @@ public struct Ranking: Sendable {
     public var mixture: MixtureNormalisation? = nil
     /// The documents vector feedback moved Q̄ towards (nil without vector feedback).
     public var feedbackDocuments: [Int]? = nil
+    /// A mixture's moments over its candidates (what a shard reports for the whole
+    /// collection's normalisation, `ShardTopicContext`); nil for other scorers.
+    public var moments: MixtureMoments? = nil
+    /// Whether a query term (after expansion) is in this index.
+    public var hasTerms = false
+    /// Whether DESM had a query vector (some query word in the model's vocabulary).
+    public var hasVector = false
 }
 
 /// Ranks an index's documents for queries: the path of a query from its text to the
@@ -122,6 +129,7 @@ public final class Ranker: @unchecked Sendable {
         if options.scorer.variant.map({ $0.querySpace == .output }) == true && model?.output == nil {
             throw DesmError("the model has no OUT vectors", path: index.path)
         }
+        if let problem = ShardTopicContext.unsupported(options, index: index) { throw DesmError(problem, path: index.path) }
     }
 
     // MARK: Ranking
@@ -138,10 +146,13 @@ public final class Ranker: @unchecked Sendable {
     /// The top `k` documents for each query, in query order. Pure DESM over the whole
     /// collection runs as one blocked matrix–matrix product; other scorers run query by
     /// query on `threads` threads.
-    public func rankBatch(_ texts: [String], options: RankingOptions, k: Int) throws -> [Ranking] {
+    /// `contexts` (one per query) give a shard what it needs from the whole collection
+    /// (`ShardTopicContext`).
+    public func rankBatch(_ texts: [String], options: RankingOptions, k: Int, contexts: [ShardTopicContext]? = nil) throws -> [Ranking] {
         try requireModel(options)
+        if let contexts, contexts.count != texts.count { throw DesmError("\(contexts.count) shard contexts for \(texts.count) queries") }
         let queries = try texts.map { try analyse($0, dropping: options.queryStoplist) }
-        if case .desm(let v) = options.scorer, options.rerank == nil, options.vectorFeedback == nil {
+        if case .desm(let v) = options.scorer, options.rerank == nil, options.vectorFeedback == nil, contexts == nil {
             var vectors: [[Float]?] = queries.map { queryVector($0, space: v.querySpace) }
             let heaps = desm!.topK(vectors.map { $0 ?? [] }, space: v.documentSpace, k: k, threads: threads)
             var out: [Ranking] = []
@@ -167,7 +178,7 @@ public final class Ranker: @unchecked Sendable {
                 defer { bm25.giveBack(scratch) }
                 var i = w
                 while i < queries.count {
-                    do { res[i] = try rank(queries[i], options: options, k: k, scratch: scratch, threads: 1) } catch {
+                    do { res[i] = try rank(queries[i], options: options, k: k, scratch: scratch, threads: 1, context: contexts?[i]) } catch {
                         lock.lock(); if firstError == nil { firstError = error }; lock.unlock()
                     }
                     i += t
@@ -199,7 +210,7 @@ public final class Ranker: @unchecked Sendable {
     }
 
     private func rank(_ q: AnalysedQuery, options: RankingOptions, k: Int, scratch: BM25Scorer.Scratch,
-                      threads: Int? = nil) throws -> Ranking {
+                      threads: Int? = nil, context: ShardTopicContext? = nil) throws -> Ranking {
         var notes = stoplistNotes(q, options)
         if options.scorer.usesDesm { notes += wordNotes(q) }
         if options.scorer.usesBM25 || options.rerank != nil {
@@ -221,10 +232,15 @@ public final class Ranker: @unchecked Sendable {
         let (lexical, expansionNotes) = try lexicalQuery(q, options: options, scratch: scratch)
         notes += expansionNotes
         let expanded = options.expansion != nil ? lexical : nil
-        let hasTerms = lexical.contains { $0.id != nil }
+        let localTerms = lexical.contains { $0.id != nil }
+        // A shard answers "does the collection have a query term?" with the whole collection's answer.
+        let hasTerms = context?.collectionHasTerms ?? localTerms
         if case .mixture = options.scorer, qvec == nil {
             // Neither half could score: every document would tie at 0 (an arbitrary list).
-            guard hasTerms else {
+            // A part of a collection that lacks the terms cannot tell whether another part has
+            // them: it ranks (its BM25 half is 0), reports that it has no term, and the merge
+            // drops the topic when no part had one (`ShardTopicContext`).
+            guard context?.collectionHasTerms ?? (hasTerms || index.isPartOfCollection) else {
                 notes.append("\(noVectorReason(q)) and no query term is in the index: the mixture has nothing to rank by (empty result)")
                 return Ranking(query: q, hits: [], notes: notes, expandedQuery: expanded)
             }
@@ -239,19 +255,26 @@ public final class Ranker: @unchecked Sendable {
             fedBack = top.prefix(f.documents).map(\.doc)
             qvec = desm!.movedTowards(current, documents: fedBack!, space: v.querySpace, weight: f.weight)
         }
-        func ranking(_ hits: [ScoredDocument], mixture: MixtureNormalisation? = nil) -> Ranking {
-            Ranking(query: q, hits: hits, notes: notes, expandedQuery: expanded, mixture: mixture, feedbackDocuments: fedBack)
+        func ranking(_ hits: [ScoredDocument], mixture: (normalisation: MixtureNormalisation, moments: MixtureMoments)? = nil) -> Ranking {
+            Ranking(query: q, hits: hits, notes: notes, expandedQuery: expanded, mixture: mixture?.normalisation, feedbackDocuments: fedBack,
+                    moments: mixture?.moments, hasTerms: localTerms, hasVector: qvec != nil)
         }
 
         if let depth = options.rerank {
-            guard hasTerms else {
-                notes.append("no query term is in the index: BM25 finds no candidates to re-rank (empty result)")
-                return Ranking(query: q, hits: [], notes: notes)
+            let candidates: [ScoredDocument]
+            if let given = context?.candidates {
+                candidates = given   // this shard's members of the collection's lexical top K
+            } else {
+                guard hasTerms else {
+                    notes.append("no query term is in the index: BM25 finds no candidates to re-rank (empty result)")
+                    return Ranking(query: q, hits: [], notes: notes)
+                }
+                let ranked = try bm25.evaluate(lexical, params: options.bm25, scratch: scratch).topK(max(depth, feedback?.documents ?? 0))
+                moveQueryVector(towards: ranked)
+                candidates = Array(ranked.prefix(depth))
             }
-            let ranked = try bm25.evaluate(lexical, params: options.bm25, scratch: scratch).topK(max(depth, feedback?.documents ?? 0))
-            moveQueryVector(towards: ranked)
-            let candidates = Array(ranked.prefix(depth))
-            let (hits, mixture) = rerank(candidates, scorer: options.scorer, queryVector: qvec, options: options, k: k)
+            let (hits, mixture) = rerank(candidates, scorer: options.scorer, queryVector: qvec, options: options, k: k,
+                                         given: context?.normalisation)
             return ranking(hits, mixture: mixture)
         }
 
@@ -270,7 +293,7 @@ public final class Ranker: @unchecked Sendable {
         case .mixture(let v):
             // Dense over the whole collection: DESM for every document, BM25 (0 where no
             // term matches), each normalised over all documents, then mixed.
-            if hasTerms { _ = try bm25.evaluate(lexical, params: options.bm25, scratch: scratch) }
+            if localTerms { _ = try bm25.evaluate(lexical, params: options.bm25, scratch: scratch) }
             var b = BM25Scorer.Result(scratch: scratch).all()
             if let f = feedback {
                 var top = TopK(k: f.documents)
@@ -279,7 +302,8 @@ public final class Ranker: @unchecked Sendable {
             }
             var d = qvec.map { desm!.allScores($0, space: v.documentSpace) } ?? [Float](repeating: 0, count: index.count)
             var top = TopK(k: k)
-            let mixture = MixtureScorer.mix(desm: &d, lexical: &b, alpha: options.alpha, normalisation: options.normalisation) { s, i in
+            let mixture = MixtureScorer.mix(desm: &d, lexical: &b, alpha: options.alpha, normalisation: options.normalisation,
+                                            given: context?.normalisation) { s, i in
                 top.offer(s, i)
             }
             return ranking(top.sorted(), mixture: mixture)

@@ -46,6 +46,15 @@ struct IndexCommand: ParsableCommand {
         collection model, IN-OUT NDCG@10 0.205 → 0.376: eval/results/scifact*.md). Off by default: \
         the default is DESM as published.
 
+        --shard i/n indexes only shard i of n (0 ≤ i < n): the documents whose docno's \
+        FNV-1a 64 hash is i mod n, stable across machines and runs; each one's position in the \
+        whole collection is kept (`positions`) so that rankings merged across shards keep the \
+        single index's tie order. --statistics FILE (from `desm stats --bm25-statistics`, \
+        merged over all shards with `desm stats --merge-statistics`) makes BM25 use the whole \
+        collection's N, document frequencies and average length (`globaldf`), so that every \
+        BM25 score in the shard equals the single index's. spark/desm_spark.py builds all \
+        shards this way (docs/scale-out.md).
+
         Every file is versioned, checksummed and written atomically; \
         an existing index at OUT is replaced only when the new one is complete. Searching \
         maps the files into memory.
@@ -83,11 +92,21 @@ struct IndexCommand: ParsableCommand {
     @Option(name: .long, help: "Bytes of text kept per document as its search snippet (0: none).")
     var snippetBytes: Int = 200
 
+    @Option(name: .long, help: ArgumentHelp("Index only shard i of n (0 ≤ i < n; documents by FNV-1a 64 of their docno mod n), keeping their collection positions.", valueName: "i/n"))
+    var shard: String?
+
+    @Option(name: .long, help: ArgumentHelp("BM25 statistics of the whole collection (`desm stats --bm25-statistics`, merged): BM25 scores with its N, df and average length.", valueName: "FILE"))
+    var statistics: String?
+
     @Flag(name: .long, help: "No progress display.")
     var quiet = false
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if let shard { do { _ = try Shard(parsing: shard) } catch let e as DesmError { throw ValidationError("--shard: \(e.message)") } }
+        if centroid == .idf && (shard != nil || statistics != nil) {
+            throw ValidationError("--centroid idf weighs words by the whole collection's embedding document frequencies, which a shard does not have: not with --shard or --statistics")
+        }
         guard snippetBytes >= 0 else { throw ValidationError("--snippet-bytes cannot be negative") }
     }
 
@@ -96,13 +115,19 @@ struct IndexCommand: ParsableCommand {
         let start = monotonicSeconds()
         let m = try EmbeddingModel.load(path: model)
         let need = MemoryEstimate.indexing(modelVocabulary: m.vocabulary.count, dim: m.dim,
-                                           collectionBytes: try MemoryEstimate.collectionTextBytes(collection), threads: threads)
+                                           collectionBytes: try MemoryEstimate.collectionTextBytes(collection) / (try shard.map { try Shard(parsing: $0).count } ?? 1),
+                                           threads: threads)
         let memoryLine = try need.check()
         if !quiet { printError(memoryLine) }
         var options = IndexBuildOptions(threads: threads, snippetBytes: snippetBytes, collectionName: collection)
         options.modelPath = absolutePath(model)
         options.centroid = centroid
         options.center = center
+        options.shard = try shard.map { try Shard(parsing: $0) }
+        if let statistics {
+            options.statistics = try CollectionStatistics.load(path: statistics)
+            options.statisticsPath = absolutePath(statistics)
+        }
         let builder = try IndexBuilder(model: m, options: options)
         if center { printError(builder.means.description) }
         let progress = ProgressReporter(label: "indexing", unit: "docs", quiet: quiet)
@@ -117,6 +142,8 @@ struct IndexCommand: ParsableCommand {
         }
         print("index\t\(out)")
         print("documents\t\(manifest.documents)")
+        if let s = manifest.shard { print("shard\t\(s.index)/\(s.count) of \(s.collectionDocuments) documents") }
+        if let s = manifest.collectionStatistics { print("collection statistics\t\(s.documents) documents, \(s.terms) terms (\(s.file))") }
         print("centroid\t\(manifest.centroid)")
         if manifest.center == true { print("word vectors\tmean-centred (\(manifest.wordMean.rawValue) mean)") }
         print("documents without vocabulary\t\(manifest.documentsWithoutVocabulary)")

@@ -14,6 +14,8 @@ enum OutputKind: String {
     case index = "a desm index"
     case report = "a text report"
     case svg = "an SVG chart"
+    case statistics = "BM25 collection statistics"
+    case shardResults = "a shard's hits or moments"
 
     /// The kinds of existing file this output may replace.
     fileprivate var replaces: Set<ExistingFileKind> {
@@ -24,6 +26,8 @@ enum OutputKind: String {
         case .index: return [.index]
         case .report: return [.empty, .text]
         case .svg: return [.empty, .svg]
+        case .statistics: return [.empty, .statistics]
+        case .shardResults: return [.empty, .shardResults]
         }
     }
 }
@@ -51,7 +55,7 @@ func checkOutput(_ path: String, _ kind: OutputKind, option: String) throws {
 
 /// What is at a path, from its first bytes.
 fileprivate enum ExistingFileKind: Hashable, CustomStringConvertible {
-    case empty, model, index, directory, compressed, binary, unreadable, run, qrels, vectors, xml, svg, json, text
+    case empty, model, index, directory, compressed, binary, unreadable, run, qrels, vectors, xml, svg, json, text, statistics, shardResults
 
     var description: String {
         switch self {
@@ -69,6 +73,8 @@ fileprivate enum ExistingFileKind: Hashable, CustomStringConvertible {
         case .svg: return "an SVG file"
         case .json: return "a JSON file (a collection, topics or a config)"
         case .text: return "a text file"
+        case .statistics: return "BM25 collection statistics"
+        case .shardResults: return "a shard's hits or moments"
         }
     }
 
@@ -91,6 +97,8 @@ fileprivate enum ExistingFileKind: Hashable, CustomStringConvertible {
         let fields = first.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
         if fields.count == 2, Int(fields[0]) != nil, Int(fields[1]) != nil { return .vectors }
         if head.contains(0) { return .binary }
+        if first.hasPrefix(CollectionStatistics.fileMagic + "\t") { return .statistics }
+        if first.hasPrefix("#desm-hits\t") || first.hasPrefix("#desm-moments\t") { return .shardResults }
         let trimmed = first.trimmingCharacters(in: .whitespaces)
         if trimmed.hasPrefix("<svg") || (trimmed.hasPrefix("<?xml") && String(decoding: head, as: UTF8.self).contains("<svg")) {
             return .svg

@@ -34,7 +34,7 @@ struct RunCommand: ParsableCommand {
     var field: [String] = ["query"]
 
     @Option(name: .long, help: "Run file to write (- for standard output). An existing file is replaced only if it is a run.")
-    var out: String
+    var out: String?
 
     @Option(name: .long, help: "Run tag (default: derived from the scorer and its parameters).")
     var tag: String?
@@ -44,17 +44,35 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var ranking: RankingArguments
 
+    @OptionGroup(title: "One shard of a collection (spark/desm_spark.py)") var shard: ShardRunArguments
+
     @Flag(name: .long, help: "No progress display or notes.")
     var quiet = false
 
     func validate() throws {
         guard depth >= 1 else { throw ValidationError("--depth must be at least 1") }
+        try shard.check(try ranking.options(readingStoplist: false), out: out)
     }
 
     func run() throws {
-        if out != "-" { try checkOutput(out, .run, option: "--out") }
         let options = try ranking.options()
+        if shard.any {
+            let ranker = try ranking.openRanker(index: index)
+            let topicList = try loadTopics(path: topics)
+            let started = monotonicSeconds()
+            let line = try shard.write(ranker: ranker, topicIDs: topicList.map(\.id), queries: try topicList.map { try $0.text(fields: field) },
+                                       options: options, depth: depth, tag: tag ?? ranker.tag(for: options), out: out)
+            if ranking.timing { printError(ranking.timingLine(queries: topicList.count, seconds: monotonicSeconds() - started, threads: ranker.threads)) }
+            if !quiet { printError(line) }
+            return
+        }
+        let out = self.out!
+        if out != "-" { try checkOutput(out, .run, option: "--out") }
         let ranker = try ranking.openRanker(index: index)
+        if let problem = ShardTopicContext.missingInput(options, index: ranker.index, hasCandidates: false,
+                                                        hasNormalisation: false, reportsMoments: false) {
+            throw DesmError(problem, path: index)
+        }
         let topicList = try loadTopics(path: topics)
         let queries = try topicList.map { try $0.text(fields: field) }
         let runTag = tag ?? ranker.tag(for: options)

@@ -46,6 +46,10 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let options = try ranking.options()
         let ranker = try ranking.openRanker(index: index)
+        if let problem = ShardTopicContext.missingInput(options, index: ranker.index, hasCandidates: false,
+                                                        hasNormalisation: false, reportsMoments: false) {
+            throw DesmError(problem, path: index)
+        }
         let started = monotonicSeconds()
         var result = try ranker.rank(query, options: options, k: k)
         if ranking.timing { printError(ranking.timingLine(queries: 1, seconds: monotonicSeconds() - started, threads: ranker.threads)) }

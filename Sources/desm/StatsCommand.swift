@@ -1,5 +1,7 @@
 import ArgumentParser
+import DesmIndex
 import DesmText
+import DesmWord2Vec
 
 /// `desm stats`: reads a collection and reports its documents and tokens.
 struct StatsCommand: ParsableCommand {
@@ -19,6 +21,15 @@ struct StatsCommand: ParsableCommand {
         With --timing: reading alone (documents/s, MB/s of text) and each analyzer alone \
         (tokens/s) on the documents held in memory.
 
+        With --bm25-statistics OUT, the collection's BM25 statistics are written to OUT instead \
+        of the report: documents, total length in BM25 terms and each term's document \
+        frequency (a checksummed text file, described in docs/scale-out.md), with the BM25 analysis of \
+        --model (default: desm's standard one). --shard i/n counts only shard i of n (documents \
+        by FNV-1a 64 of their docno mod n, shards numbered from 0). --merge-statistics A B … \
+        --out OUT adds parts: N, lengths and every df are sums, so the merged shards equal the \
+        whole collection's statistics, which `desm index --shard i/n --statistics OUT` needs to \
+        score BM25 exactly as one index (spark/desm_spark.py runs both passes).
+
         With --corpus instead of --collection, a plain training corpus (one sentence per line, \
         e.g. text8) is streamed as the trainer reads it: tokens, sentences (non-empty lines), \
         distinct words; with --timing, the stream's own speed.
@@ -27,6 +38,8 @@ struct StatsCommand: ParsableCommand {
           desm stats --collection data/scifact/corpus.jsonl
           desm stats --collection trec-disks/ --format trec --timing
           desm stats --corpus text8.gz
+          desm stats --collection corpus.jsonl --model sf.model --shard 0/4 --bm25-statistics part0.tsv
+          desm stats --merge-statistics part0.tsv part1.tsv part2.tsv part3.tsv --out all.tsv
         """
     )
 
@@ -41,6 +54,21 @@ struct StatsCommand: ParsableCommand {
     @Option(name: .long, help: "Force the format: jsonl, tsv, trec or smart (default: detected per file).")
     var format: CollectionFormat?
 
+    @Option(name: .long, help: ArgumentHelp("Write the collection's BM25 statistics (N, total length, df per term) to this file instead of the report.", valueName: "OUT"))
+    var bm25Statistics: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --bm25-statistics: count only shard i of n (0 ≤ i < n; documents by FNV-1a 64 of their docno mod n).", valueName: "i/n"))
+    var shard: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --bm25-statistics: the model whose BM25 analysis to use (the one the index will be built with; default: desm's standard analysis).", valueName: "MODEL"))
+    var model: String?
+
+    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Merge statistics files of disjoint parts (e.g. every shard) into --out.", valueName: "FILE"))
+    var mergeStatistics: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("With --merge-statistics: the merged statistics file.", valueName: "OUT"))
+    var out: String?
+
     @Flag(name: .long, help: "Also time the analyzers alone over the documents held in memory (tokens/s).")
     var timing = false
 
@@ -48,12 +76,29 @@ struct StatsCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
+        if !mergeStatistics.isEmpty {
+            guard collection == nil, corpus == nil, bm25Statistics == nil, shard == nil, model == nil, !timing else {
+                throw ValidationError("--merge-statistics merges files: use it with --out only")
+            }
+            guard out != nil else { throw ValidationError("--merge-statistics needs --out FILE") }
+            return
+        }
+        if out != nil { throw ValidationError("--out names the merged file of --merge-statistics (counting a collection writes --bm25-statistics FILE)") }
         if (collection == nil) == (corpus == nil) {
             throw ValidationError("give exactly one of --collection and --corpus")
         }
+        if bm25Statistics == nil && (shard != nil || model != nil) {
+            throw ValidationError("--shard and --model choose what --bm25-statistics counts: add --bm25-statistics FILE")
+        }
+        if bm25Statistics != nil && (corpus != nil || timing) {
+            throw ValidationError("--bm25-statistics counts a collection (--collection), without --timing")
+        }
+        if let shard { do { _ = try Shard(parsing: shard) } catch let e as DesmError { throw ValidationError("--shard: \(e.message)") } }
     }
 
     func run() throws {
+        if !mergeStatistics.isEmpty { return try mergeFiles(mergeStatistics, into: out!) }
+        if let bm25Statistics { return try countStatistics(into: bm25Statistics) }
         if let corpus { return try corpusStats(corpus) }
         let reader = try CollectionReader(path: collection!, format: format)
         let embedding = Analyzer(.embedding)
@@ -106,6 +151,33 @@ struct StatsCommand: ParsableCommand {
 }
 
 extension StatsCommand {
+    /// `--bm25-statistics`: counts the collection (or a shard) and writes the file.
+    func countStatistics(into path: String) throws {
+        try checkOutput(path, .statistics, option: "--bm25-statistics")
+        let settings = try model.map { try EmbeddingModel.load(path: $0).analyzer } ?? .standard
+        let part = try shard.map { try Shard(parsing: $0) }
+        let progress = ProgressReporter(label: "counting", unit: "%", quiet: quiet)
+        let s = try CollectionStatistics.count(collectionPath: collection!, format: format, settings: settings, shard: part, progress: progress)
+        try s.save(to: path)
+        printStatistics(s, path: path)
+    }
+
+    /// `--merge-statistics`: adds the parts and writes the sum.
+    func mergeFiles(_ paths: [String], into path: String) throws {
+        try checkOutput(path, .statistics, option: "--out")
+        let merged = try CollectionStatistics.merged(try paths.map { try CollectionStatistics.load(path: $0) }, paths: paths)
+        try merged.save(to: path)
+        printStatistics(merged, path: path)
+    }
+
+    private func printStatistics(_ s: CollectionStatistics, path: String) {
+        print("statistics\t\(path)")
+        if let shard = s.shard { print("shard\t\(shard)") }
+        print("documents\t\(s.documents)")
+        print("total_length\t\(s.totalLength)")
+        print("terms\t\(s.terms.count)")
+    }
+
     func corpusStats(_ path: String) throws {
         let stream = try CorpusTokenStream(path: path, analyzer: Analyzer(.embedding))
         let progress = ProgressReporter(label: "reading", unit: "MB", quiet: quiet)

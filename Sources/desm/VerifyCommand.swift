@@ -98,5 +98,7 @@ func verifyIndexDirectory(_ path: String, model: EmbeddingModel?) throws -> Stri
     return "ok\tindex\t\(path)\t\(structure.documents) documents, \(structure.terms) terms, \(structure.postings) postings "
         + "(forward index: the same \(structure.documentTerms) pairs), dim \(index.dim), "
         + String(format: "model checksum %08x", index.manifest.modelChecksum)
-        + ", \(IndexFiles.all.count) files CRC-32 verified\(modelNote)"
+        + ", \(IndexFiles.all.count + IndexFiles.optional.filter { index.manifest.files[$0] != nil }.count) files CRC-32 verified"
+        + (index.manifest.shard.map { ", shard \($0.index)/\($0.count) of \($0.collectionDocuments) documents" } ?? "")
+        + (index.manifest.collectionStatistics.map { ", BM25 with the statistics of \($0.documents) documents" } ?? "") + modelNote
 }

@@ -167,6 +167,43 @@ final class ScoreExactnessTests: XCTestCase {
         XCTAssertEqual(hits[0].score, bound, accuracy: 1e-5)
         for h in hits { XCTAssertLessThanOrEqual(h.score, bound + 1e-5) }
     }
+
+    /// The top k of a whole-collection DESM ranking is the exact top k — the first k of all
+    /// documents ranked by their exact scores, ties by document number — whatever rounding
+    /// the BLAS product made. Documents "w vᵢ" where every vᵢ is w's vector plus noise of
+    /// 10⁻⁶: their scores all lie within a few float steps of each other, so the BLAS
+    /// product's rounding reorders them wherever k cuts; dim 200, batched and one query at a time.
+    func testDESMTopKIsTheExactTopKDespiteBLASRounding() throws {
+        let dim = 200, variants = 400
+        var rng = SplitMix(17)
+        let words = ["w", "q1", "q2", "q3"] + (0..<variants).map { "v\($0)" }
+        let base = (0..<dim).map { _ in Float(rng.gaussian()) }
+        var inV = [Float](), outV = [Float]()
+        for w in words {
+            let near = w.hasPrefix("v")
+            for i in 0..<dim { inV.append(near ? base[i] + Float(rng.gaussian() * 1e-6) : Float(rng.gaussian())) }
+            for i in 0..<dim { outV.append(near || w == "w" ? base[i] + Float(rng.gaussian() * 1e-6) : Float(rng.gaussian())) }
+        }
+        let model = EmbeddingModel(vocabulary: Vocabulary(words: words, counts: words.indices.map { Int64(10_000 - $0) }), dim: dim,
+                                   input: FloatMatrix(rows: words.count, cols: dim, values: inV),
+                                   output: FloatMatrix(rows: words.count, cols: dim, values: outV))
+        let docs = (0..<5000).map { i in Document(id: "r\(i)", title: "", text: "w v\(rng.below(variants)) v\(rng.below(variants))") }
+        let (index, dir) = try buildIndex(docs, model: model, batch: 97); dirs.append(dir)
+        let ranker = try Ranker(index: index, model: model)
+        let queries = ["q1", "q2", "q3", "q1 q2", "q2 q3 q3", "w", "w q1"]
+        for variant in [DesmVariant.inOut, .inIn] {
+            let o = RankingOptions(scorer: .desm(variant))
+            let all = try ranker.rankBatch(queries, options: o, k: docs.count)
+            for k in [10, 100, 1000] {
+                let batched = try ranker.rankBatch(queries, options: o, k: k)
+                for (q, query) in queries.enumerated() {
+                    let expected = Array(all[q].hits.prefix(k))
+                    XCTAssertEqual(batched[q].hits, expected, "\(variant), k \(k), batched: \(query)")
+                    XCTAssertEqual(try ranker.rank(query, options: o, k: k).hits, expected, "\(variant), k \(k), one query: \(query)")
+                }
+            }
+        }
+    }
 }
 
 final class IDFCentroidTests: XCTestCase {

@@ -38,7 +38,7 @@ enum RelevanceModel {
         var accepted: [Int: Bool] = [:]
         func keep(_ t: Int) throws -> Bool {
             if let known = accepted[t] { return known }
-            let ok = isFeedbackTerm(try index.term(t)) && !isTooCommon(documentFrequency: index.documentFrequency(t), documents: index.count)
+            let ok = isFeedbackTerm(try index.term(t)) && !isTooCommon(documentFrequency: index.bm25DocumentFrequency(t), documents: index.bm25Documents)
             accepted[t] = ok
             return ok
         }

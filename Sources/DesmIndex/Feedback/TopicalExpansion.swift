@@ -25,7 +25,7 @@ enum TopicalExpansion {
         for hit in heap.sorted() {
             guard let term = embeddings.termOfWord[hit.doc], !queryTerms.contains(term), seen.insert(term).inserted,
                   RelevanceModel.isFeedbackTerm(term), let id = try index.termID(term),
-                  !RelevanceModel.isTooCommon(documentFrequency: index.documentFrequency(id), documents: index.count)
+                  !RelevanceModel.isTooCommon(documentFrequency: index.bm25DocumentFrequency(id), documents: index.bm25Documents)
             else { continue }
             chosen.append((id, hit.score))
             if chosen.count == count { break }

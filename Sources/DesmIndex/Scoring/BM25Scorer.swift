@@ -90,7 +90,7 @@ final class BM25Scorer: @unchecked Sendable {
     func lengthNorms(_ p: BM25Parameters) -> [Float] {
         lock.lock(); defer { lock.unlock() }
         if let cached = normCache[p] { return cached }
-        let avg = index.manifest.bm25.averageLength
+        let avg = index.bm25AverageLength
         let norms = (0..<index.count).map { i -> Float in
             let ratio = avg > 0 ? Double(index.lengths[i]) / avg : 1
             return Float(p.k1 * (1 - p.b + p.b * ratio))
@@ -127,7 +127,7 @@ final class BM25Scorer: @unchecked Sendable {
     /// Scores every document that has a query term into `scratch`.
     func evaluate(_ terms: [WeightedTerm], params: BM25Parameters, scratch: Scratch) throws -> Result {
         let norms = lengthNorms(params)
-        let n = index.count
+        let n = index.bm25Documents
         let k1p1 = Float(params.k1 + 1)
         do {
             try accumulate(terms, norms: norms, n: n, k1p1: k1p1, scratch: scratch)
@@ -143,7 +143,7 @@ final class BM25Scorer: @unchecked Sendable {
             try scratch.acc.withUnsafeMutableBufferPointer { acc in
                 for t in terms {
                     guard let id = t.id, t.weight != 0 else { continue }
-                    let idf = BM25Parameters.idf(documents: n, documentFrequency: index.documentFrequency(id))
+                    let idf = BM25Parameters.idf(documents: n, documentFrequency: index.bm25DocumentFrequency(id))
                     let w = Float(idf * t.weight) * k1p1
                     try index.forEachPosting(id) { doc, tf in
                         let f = Float(tf)
@@ -158,8 +158,8 @@ final class BM25Scorer: @unchecked Sendable {
 
     /// Each query term's share of one document's score (in double), and their sum.
     func explain(_ terms: [WeightedTerm], doc: Int, params: BM25Parameters) throws -> (terms: [Explanation.TermScore], total: Double) {
-        let n = index.count
-        let avg = index.manifest.bm25.averageLength
+        let n = index.bm25Documents
+        let avg = index.bm25AverageLength
         let dl = Double(index.lengths[doc])
         var total = 0.0
         var out: [Explanation.TermScore] = []
@@ -169,7 +169,7 @@ final class BM25Scorer: @unchecked Sendable {
                 continue
             }
             let tf = try index.termFrequency(id, doc: doc)
-            let idf = BM25Parameters.idf(documents: n, documentFrequency: index.documentFrequency(id))
+            let idf = BM25Parameters.idf(documents: n, documentFrequency: index.bm25DocumentFrequency(id))
             let s = t.weight * params.termScore(tf: Double(tf), documentLength: dl, averageLength: avg, idf: idf)
             total += s
             out.append(.init(term: t.term, queryCount: t.queryCount, weight: t.weight, tf: Int(tf), idf: idf, score: s))

@@ -4,16 +4,19 @@
 /// BM25, or BM25 with an expanded query when feedback is on.
 enum MixtureScorer {
     /// α·d[i] + (1 − α)·b[i] after normalising both lists in place, offered to `body(score, i)`;
-    /// returns the two normalisations fitted to this query (kept to explain its scores).
+    /// returns the two normalisations used (fitted to these scores' moments, or `given`: a
+    /// shard's, fitted to the whole collection's moments) and the moments of these scores.
     @discardableResult
     static func mix(desm d: inout [Float], lexical b: inout [Float], alpha: Double,
-                    normalisation: ScoreNormalisation, _ body: (Float, Int) -> Void) -> MixtureNormalisation {
-        let fitted = MixtureNormalisation(alpha: alpha, desm: normalisation.fit(d), lexical: normalisation.fit(b))
+                    normalisation: ScoreNormalisation, given: MixtureNormalisation? = nil,
+                    _ body: (Float, Int) -> Void) -> (normalisation: MixtureNormalisation, moments: MixtureMoments) {
+        let moments = normalisation == .none && given == nil ? MixtureMoments() : MixtureMoments(desm: ScoreMoments(d), lexical: ScoreMoments(b))
+        let fitted = given ?? moments.normalisation(alpha: alpha, kind: normalisation)
         fitted.desm.apply(&d)
         fitted.lexical.apply(&b)
         let a = Float(alpha)
         for i in d.indices { body(a * d[i] + (1 - a) * b[i], i) }
-        return fitted
+        return (fitted, moments)
     }
 }
 
@@ -41,24 +44,24 @@ public enum ScoreNormalisation: String, CaseIterable, Sendable {
     /// (s − mean)/stddev (population); 0 when the deviation is 0.
     case zscore
 
-    /// The normalisation of this kind for the scores `s` (moments in double).
-    public func fit(_ s: [Float]) -> FittedNormalisation {
+    /// The normalisation of this kind for the scores `s`.
+    public func fit(_ s: [Float]) -> FittedNormalisation { fit(ScoreMoments(s)) }
+
+    /// The normalisation of this kind for scores with these moments (`ScoreMoments`: sums
+    /// compensated, so any order of the scores, or of shards, gives the same fit).
+    public func fit(_ m: ScoreMoments) -> FittedNormalisation {
         switch self {
         case .none:
             return FittedNormalisation(shift: 0, divisor: 1)
         case .minmax:
-            guard !s.isEmpty else { return FittedNormalisation(shift: 0, divisor: 1) }
-            var lo = Float.infinity, hi = -Float.infinity
-            for x in s { lo = min(lo, x); hi = max(hi, x) }
-            let range = Double(hi) - Double(lo)
+            guard m.count > 0 else { return FittedNormalisation(shift: 0, divisor: 1) }
+            let range = Double(m.maximum) - Double(m.minimum)
             guard range > 0, range.isFinite else { return .constant }
-            return FittedNormalisation(shift: Double(lo), divisor: range)
+            return FittedNormalisation(shift: Double(m.minimum), divisor: range)
         case .zscore:
-            guard !s.isEmpty else { return FittedNormalisation(shift: 0, divisor: 1) }
-            var sum = 0.0, sq = 0.0
-            for x in s { sum += Double(x); sq += Double(x) * Double(x) }
-            let mean = sum / Double(s.count)
-            let sd = max(sq / Double(s.count) - mean * mean, 0).squareRoot()
+            guard m.count > 0 else { return FittedNormalisation(shift: 0, divisor: 1) }
+            let mean = m.sum.value / Double(m.count)
+            let sd = max(m.squares.value / Double(m.count) - mean * mean, 0).squareRoot()
             guard sd > 1e-12 else { return .constant }
             return FittedNormalisation(shift: mean, divisor: sd)
         }

@@ -4,7 +4,8 @@
 /// themselves.
 extension Ranker {
     func rerank(_ candidates: [ScoredDocument], scorer: ScorerKind, queryVector qvec: [Float]?,
-                options: RankingOptions, k: Int) -> (hits: [ScoredDocument], mixture: MixtureNormalisation?) {
+                options: RankingOptions, k: Int,
+                given: MixtureNormalisation? = nil) -> (hits: [ScoredDocument], mixture: (normalisation: MixtureNormalisation, moments: MixtureMoments)?) {
         switch scorer {
         case .bm25:
             return (Array(candidates.prefix(k)), nil)
@@ -16,7 +17,7 @@ extension Ranker {
             var d = candidates.map { h in qvec.map { desm!.score($0, doc: h.doc, space: v.documentSpace) } ?? 0 }
             var b = candidates.map { Float($0.score) }
             var top = TopK(k: k)
-            let mixture = MixtureScorer.mix(desm: &d, lexical: &b, alpha: options.alpha, normalisation: options.normalisation) { s, i in
+            let mixture = MixtureScorer.mix(desm: &d, lexical: &b, alpha: options.alpha, normalisation: options.normalisation, given: given) { s, i in
                 top.offer(s, candidates[i].doc)
             }
             return (top.sorted(), mixture)
