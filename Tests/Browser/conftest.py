@@ -1,25 +1,15 @@
 """Shared set-up of the browser tests: desm-serve on the built-in sample, on a free port."""
-import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
-import time
-import urllib.request
 
 import pytest
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-IN_CI = os.environ.get("CI", "").lower() in ("true", "1")
-
-
-def need(condition, why):
-    """Skip saying why, except in CI, where .ci/run installs everything: there it fails."""
-    if not condition:
-        if IN_CI:
-            pytest.fail(why + " (CI installs it: see .ci/run)")
-        pytest.skip(why)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from page_support import ROOT, need  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -38,11 +28,6 @@ def server():
     proc.terminate()
     assert proc.wait(timeout=30) == 0
     shutil.rmtree(cache, ignore_errors=True)
-
-
-def get_json(url):
-    with urllib.request.urlopen(url, timeout=30) as r:
-        return json.load(r)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import urllib.parse
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import ROOT, get_json
+from page_support import ROOT, get_json
 
 QUERY = "heart disease"
 
