@@ -9,9 +9,9 @@
 //   DesmEval          topics, qrels, runs, trec_eval metrics, significance, experiments, reports
 //   DesmSample        the built-in sample collection (collections/sample, embedded for `desm demo`)
 //   desm              the command-line tool, one file per verb
-//   DesmServe         the search service and its page (Hummingbird 2), run by desm-serve;
-//                     a separate product so that `desm` (and `./build.sh demo`) never waits
-//                     for the HTTP server's dependencies to build
+// The search service (DesmServe, desm-serve: Hummingbird 2) is a package of its own in serve/,
+// which depends on this one: building desm (and `./build.sh demo`) neither fetches nor builds
+// the HTTP server's packages.
 import PackageDescription
 
 let optimise: [SwiftSetting] = [
@@ -23,14 +23,17 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "desm", targets: ["desm"]),
-        .executable(name: "desm-serve", targets: ["desm-serve"]),
+        // The libraries serve/ (the search service) builds on.
+        .library(name: "DesmText", targets: ["DesmText"]),
+        .library(name: "DesmWord2Vec", targets: ["DesmWord2Vec"]),
+        .library(name: "DesmIndex", targets: ["DesmIndex"]),
         .library(name: "DesmEval", targets: ["DesmEval"]),
+        .library(name: "DesmSample", targets: ["DesmSample"]),
+        .library(name: "DesmTestSupport", targets: ["DesmTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),  // YAML experiment configs
-        // desm serve; its optional traits (swift-configuration, full Foundation) are not used.
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib",
@@ -56,15 +59,6 @@ let package = Package(
             "DesmText", "DesmWord2Vec", "DesmIndex", "DesmEval", "DesmSample",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimise),
-        // The search service: JSON API and page over one shared Ranker (desm serve).
-        .target(name: "DesmServe", dependencies: [
-            "DesmText", "DesmWord2Vec", "DesmIndex", "DesmEval", "DesmSample",
-            .product(name: "Hummingbird", package: "hummingbird"),
-        ], swiftSettings: optimise),
-        .executableTarget(name: "desm-serve", dependencies: [
-            "DesmServe", "DesmText",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], path: "Sources/DesmServeTool", swiftSettings: optimise),
         // libFuzzer targets over every reader (see eval/fuzz/run.sh); a plain executable that
         // replays files when built without -DFUZZING.
         .executableTarget(name: "desm-fuzz", dependencies: [
@@ -79,7 +73,6 @@ let package = Package(
         .testTarget(name: "DesmIndexTests", dependencies: ["DesmIndex", "DesmTestSupport"]),
         .testTarget(name: "DesmEvalTests", dependencies: ["DesmEval", "DesmIndex", "DesmWord2Vec", "DesmTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["DesmText", "DesmSample", "DesmTestSupport"]),
-        .testTarget(name: "ServeTests", dependencies: ["DesmServe", "DesmIndex", "DesmWord2Vec", "DesmText", "DesmTestSupport"]),
         .testTarget(name: "ReliabilityTests", dependencies: [
             "DesmText", "DesmWord2Vec", "DesmIndex", "DesmEval", "DesmFixtures", "DesmTestSupport",
         ]),

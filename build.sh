@@ -6,9 +6,11 @@
 #                            tests, then the Python ones (desm serve's page in Chromium, the Spark
 #                            tests) when pytest is importable (.ci/run installs what they need)
 #   ./build.sh build         install system libraries if missing, build the release binary
-#   ./build.sh serve [ARGS]  build desm and desm-serve (the HTTP server, a separate product so that the
-#                            demo never waits for it), run `desm serve ARGS` (no ARGS: the built-in sample)
-# The release binaries are .build/release/desm and .build/release/desm-serve.
+#   ./build.sh serve [ARGS]  build desm and desm-serve (the HTTP server: the package in serve/, so that
+#                            the demo never fetches or builds it), run `desm serve ARGS` (no ARGS: the
+#                            built-in sample)
+# The release binaries are .build/release/desm and .build/release/desm-serve (a link to
+# serve/.build/release/desm-serve, where `desm serve` finds it).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -48,6 +50,11 @@ python_tests() {
         PYSPARK_PYTHON="$(command -v python3)" python3 -m pytest -q -p no:cacheprovider "${suites[@]}"
 }
 
+# desm-serve beside desm, where `desm serve` runs it from.
+link_server() {
+    ln -sfn "$PWD/serve/.build/release/desm-serve" "$PWD/.build/release/desm-serve"
+}
+
 case "${1:-}" in
     demo)
         shift
@@ -60,13 +67,18 @@ case "${1:-}" in
         # Release build with testing enabled: the suite trains and indexes real data, which
         # a debug build would make slow. The CLI tests run the desm binary built beside it.
         swift test -c release -Xswiftc -enable-testing --disable-swift-testing
+        # The search service's package (serve/) and its tests, then the Python suites.
+        swift build --package-path serve -c release -Xswiftc -enable-testing --build-tests
+        link_server
+        swift test --package-path serve -c release -Xswiftc -enable-testing --disable-swift-testing --skip-build
         python_tests
         ;;
     serve)
         shift
         system_libraries
         swift build -c release --product desm
-        swift build -c release --product desm-serve
+        swift build --package-path serve -c release --product desm-serve
+        link_server
         exec .build/release/desm serve "$@"
         ;;
     build)

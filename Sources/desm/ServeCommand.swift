@@ -3,8 +3,8 @@ import DesmText
 import Foundation
 
 /// `desm serve`: runs `desm-serve`, the program beside `desm` that holds the HTTP server
-/// (Hummingbird), with the same arguments. It is a separate product so that building
-/// `desm` (and `./build.sh demo`) never waits for the server's dependencies to build.
+/// (Hummingbird), with the same arguments. It is built from its own package (serve/) so that
+/// building `desm` (and `./build.sh demo`) never fetches or builds the server's dependencies.
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -15,7 +15,7 @@ struct ServeCommand: ParsableCommand {
 
         `desm serve --help` shows desm-serve's full help (endpoints, limits, examples). \
         Without INDEX the built-in sample is served. desm-serve is built by `./build.sh serve` \
-        (or `swift build -c release --product desm-serve`), next to desm.
+        (the package in serve/), which links it next to desm.
         """
     )
 
@@ -34,7 +34,7 @@ struct ServeCommand: ParsableCommand {
     static func runServer(_ arguments: [String]) throws -> Never {
         let server = serverExecutable()
         guard FileManager.default.isExecutableFile(atPath: server) else {
-            throw DesmError("desm serve runs desm-serve, which is not built: run ./build.sh serve (or swift build -c release --product desm-serve)", path: server)
+            throw DesmError("desm serve runs desm-serve, which is not built beside desm: run ./build.sh serve", path: server)
         }
         var argv: [UnsafeMutablePointer<CChar>?] = ([server] + arguments).map { strdup($0) }
         argv.append(nil)

@@ -13,7 +13,7 @@ final class ServerProcess {
     init(_ arguments: [String], startTimeout: Double = 300) throws {
         let server = desmServeExecutable
         guard FileManager.default.isExecutableFile(atPath: server) else {
-            throw XCTSkip("desm-serve is not built (swift build --product desm-serve): server test skipped")
+            throw XCTSkip("desm-serve is not built (./build.sh serve, or swift build --package-path serve): server test skipped")
         }
         process.executableURL = URL(fileURLWithPath: server)
         process.arguments = ["--port", "0", "--quiet"] + arguments
