@@ -63,6 +63,16 @@ func unitRow(_ m: FloatMatrix, _ id: Int) -> [Double] {
 func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
 func norm(_ a: [Double]) -> Double { dot(a, a).squareRoot() }
 
+/// Writes `docs` as a BEIR JSONL collection ({"_id","title","text"} per line) to `path`.
+func writeJSONL(_ docs: [Document], to path: String) throws {
+    var lines = ""
+    for d in docs {
+        let obj: [String: String] = ["_id": d.id, "title": d.title, "text": d.text]
+        lines += String(decoding: try JSONSerialization.data(withJSONObject: obj), as: UTF8.self) + "\n"
+    }
+    try lines.write(toFile: path, atomically: true, encoding: .utf8)
+}
+
 /// Writes the fixture model (`DIR/m.model`) and a 63-document collection (`DIR/c.jsonl`: 60
 /// fixture documents and three with rarer words, in under 10 % of the documents, which RM3
 /// can use), and indexes them with the `desm` binary into `DIR/idx`.
@@ -70,14 +80,9 @@ func buildIndexWithDesm(in dir: String) throws -> String {
     _ = try requireDesm()
     let modelPath = dir + "/m.model"
     try makeModel().save(to: modelPath)
-    var lines = ""
     let rare = [Document(id: "r1", title: "", text: "apple banana kumquat"), Document(id: "r2", title: "", text: "apple durian kumquat"),
                 Document(id: "r3", title: "", text: "banana kumquat rambutan")]
-    for d in makeDocuments(count: 60) + rare {
-        let obj: [String: String] = ["_id": d.id, "title": d.title, "text": d.text]
-        lines += String(decoding: try JSONSerialization.data(withJSONObject: obj), as: UTF8.self) + "\n"
-    }
-    try lines.write(toFile: dir + "/c.jsonl", atomically: true, encoding: .utf8)
+    try writeJSONL(makeDocuments(count: 60) + rare, to: dir + "/c.jsonl")
     let index = dir + "/idx"
     let r = try runDesm(["index", "--collection", dir + "/c.jsonl", "--model", modelPath, "--out", index, "--quiet"])
     XCTAssertEqual(r.status, 0, r.stderr)

@@ -16,13 +16,8 @@ final class IndexCLITests: XCTestCase {
         let modelPath = dir + "/m.model"
         try model.save(to: modelPath)
         let docs = makeDocuments(count: 50) + [Document(id: "only-unknown", text: "qwerty zyzzyva")]
-        var lines = ""
-        for d in docs {
-            let obj: [String: String] = ["_id": d.id, "title": d.title, "text": d.text]
-            lines += String(decoding: try JSONSerialization.data(withJSONObject: obj), as: UTF8.self) + "\n"
-        }
         let collection = dir + "/c.jsonl"
-        try lines.write(toFile: collection, atomically: true, encoding: .utf8)
+        try writeJSONL(docs, to: collection)
         return (collection, modelPath)
     }
 

@@ -13,13 +13,8 @@ final class ShardingTests: XCTestCase {
     let documents = makeDocuments(count: 240, seed: 5)
 
     func writeCollection(_ dir: String) throws -> String {
-        var lines = ""
-        for d in documents {
-            let obj: [String: String] = ["_id": d.id, "title": d.title, "text": d.text]
-            lines += String(decoding: try JSONSerialization.data(withJSONObject: obj), as: UTF8.self) + "\n"
-        }
         let path = dir + "/c.jsonl"
-        try lines.write(toFile: path, atomically: true, encoding: .utf8)
+        try writeJSONL(documents, to: path)
         return path
     }
 

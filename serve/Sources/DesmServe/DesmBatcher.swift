@@ -23,7 +23,14 @@ public final class DesmBatcher: @unchecked Sendable {
     private var pending: [Pending] = []
     private var running = false
     /// For tests: while paused, requests queue up and no batch starts.
-    var paused = false { didSet { if !paused { startIfIdle() } } }
+    var paused: Bool {
+        get { lock.lock(); defer { lock.unlock() }; return isPaused }
+        set {
+            lock.lock(); isPaused = newValue; lock.unlock()
+            if !newValue { startIfIdle() }
+        }
+    }
+    private var isPaused = false
     private(set) var batches = 0
     private(set) var queries = 0
     private(set) var largestBatch = 0
@@ -57,7 +64,7 @@ public final class DesmBatcher: @unchecked Sendable {
 
     private func startIfIdle() {
         lock.lock()
-        let start = !running && !paused && !pending.isEmpty
+        let start = !running && !isPaused && !pending.isEmpty
         if start { running = true }
         lock.unlock()
         if start { queue.async { self.drain() } }
@@ -66,7 +73,7 @@ public final class DesmBatcher: @unchecked Sendable {
     private func drain() {
         while true {
             lock.lock()
-            if pending.isEmpty || paused { running = false; lock.unlock(); return }
+            if pending.isEmpty || isPaused { running = false; lock.unlock(); return }
             let batch = pending
             pending = []
             batches += 1
