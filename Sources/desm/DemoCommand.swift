@@ -15,9 +15,9 @@ struct DemoCommand: ParsableCommand {
         runs from any directory. It is extracted to a temporary directory (removed afterwards), \
         and the experiment trains word2vec (skip-gram, negative sampling) on the documents, \
         indexes them, ranks the 40 topics with BM25, BM25+RM3, DESM IN-IN and IN-OUT (over the \
-        whole collection and re-ranking BM25's top 100), their mixtures with BM25, and the \
-        recommended system (the IN-IN mixture over embedding-weighted RM3), every tuned \
-        parameter chosen on the 20 tuning topics; evaluates with trec_eval's definitions and \
+        whole collection and re-ranking BM25's top 100), their mixtures with BM25 and the IN-IN \
+        mixture over embedding-weighted RM3, every tuned parameter chosen on the 20 tuning \
+        topics, and recommends the system that does best on the tuning topics; evaluates with trec_eval's definitions and \
         writes sample.md (and sample.json and two SVG charts) to the current directory, or to \
         --out DIR. The report names the inputs collections/sample/….
 

@@ -36,10 +36,8 @@ struct ExperimentCommand: ParsableCommand {
                           untuned), rm3e (RM3 re-weighted by the embeddings,
                           γ and λ tuned), topical (IN-OUT neighbour expansion, words
                           and weight tuned), vfb (vector feedback, β tuned;
-                          DESM bases). Default: bm25, bm25+rm3, in-in, in-out,
-                          rerank:in-in, rerank:in-out, mixture:in-in,
-                          mixture:in-out. The recommended system
-                          (\(ExperimentConfig.recommendedSystem)) is added when missing.
+                          DESM bases). Default: the whole family,
+                          \(ExperimentConfig.defaultSystems.joined(separator: ", ")).
           rerank_depth    BM25 candidates re-ranked by rerank:* systems (100)
           alphas, norm    α values tried for mixtures (default 0, 0.1, …, 1)
                           and the per-query normalisation (default zscore)
@@ -105,6 +103,16 @@ func runExperiment(_ runner: ExperimentRunner) throws {
             print("\(name): \(k)-fold cross-validation: " + t.folds.map { "fold \($0.fold + 1) \(t.describe($0.point))" }.joined(separator: "; "))
         }
     }
-    if let r = outcome.recommended { print("recommended: \(r)") }
+    let r = outcome.recommendation
+    let parameters = r.parameters.isEmpty ? "" : " " + ExperimentRunner.describe(r.parameters)
+    switch r.method {
+    case .tuningTopics:
+        print("recommended: \(r.system)\(parameters) (chosen on the tuning topics)")
+    case .nestedCrossValidation(let k):
+        print("recommended: nested \(k)-fold cross-validation: " + r.folds.map { "fold \($0.fold + 1) \($0.system)" }.joined(separator: "; "))
+        print("recommended for new queries: \(r.system)\(parameters) (chosen the same way on all the topics)")
+    }
+    print("why: " + r.choice.reason.replacingOccurrences(of: "`", with: ""))
+    print("recipe: desm run INDEX --topics TOPICS --recipe \(displayPath(outcome.jsonPath))")
     print(String(format: "report: %@ (%.1f s)", displayPath(outcome.reportPath), outcome.seconds))
 }

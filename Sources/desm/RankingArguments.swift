@@ -9,7 +9,7 @@ struct RankingArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "Scorer: in-out, in-in, out-out, out-in (DESM), bm25, mixture (α·DESM IN-OUT + (1−α)·BM25) or mixture:<desm variant>.",
         valueName: "scorer"), transform: { try ScorerKind.parse($0) })
-    var scorer: ScorerKind = .desm(.inOut)
+    var scorer: ScorerKind?
 
     @Option(name: .long, help: "Mixture weight of DESM; BM25 gets 1 − α. Raw scores (--norm none) need α close to 1. (default: 0.97; mixtures only)")
     var alpha: Double?
@@ -33,7 +33,7 @@ struct RankingArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "Words removed from every query before scoring (DESM words and BM25 terms; the index is unchanged): none, questions (what how who whom when where which why do does did can is are was were: for question-style queries such as MS MARCO / TREC DL) or the path of a file with one word per line.",
         valueName: "list"))
-    var queryStopwords: String = "none"
+    var queryStopwords: String?
 
     @Option(name: .long, help: "Model file (default: the one recorded in the index manifest). Not needed for bm25 without embedding expansion.")
     var model: String?
@@ -51,7 +51,7 @@ struct RankingArguments: ParsableArguments {
     var originalQueryWeight: Double?
 
     @Option(name: .long, help: ArgumentHelp("RM3 re-weighted by the embeddings: each feedback term's weight × exp(γ·cos(query IN, term OUT)) before pruning (0: plain RM3). Needs the model.", valueName: "γ"))
-    var rm3EmbeddingWeight: Double = 0
+    var rm3EmbeddingWeight: Double?
 
     @Option(name: .long, help: ArgumentHelp("Topical expansion: add the N BM25 terms whose OUT vectors are closest to the query's IN centroid (its IN-OUT neighbours, mean-centred). Needs the model; not with --rm3.", valueName: "N"))
     var expandTopical: Int?
@@ -62,6 +62,14 @@ struct RankingArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Vector feedback: documents averaged. (default: 10)", valueName: "N"))
     var vectorFeedbackDocs: Int?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Run exactly the system a `desm experiment` recommended for the collection: its results JSON (the recommended system's recipe) or a recipe file. Fixes the scorer and every ranking option (give none of them) and the default --depth; the index must be built as the experiment's was (centring, centroids).",
+        valueName: "results.json"))
+    var recipe: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --recipe RESULTS.json: another system of the experiment instead of the recommended one, by its name there (e.g. rerank:in-out).", valueName: "name"))
+    var recipeSystem: String?
+
     @Option(name: .long, help: ArgumentHelp("Threads for ranking: full-collection DESM splits the documents between them, a topic set its queries. (default: all cores)", valueName: "N"))
     var threads: Int?
 
@@ -70,6 +78,16 @@ struct RankingArguments: ParsableArguments {
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if recipe == nil && recipeSystem != nil { throw ValidationError("--recipe-system picks a system of --recipe RESULTS.json: add --recipe") }
+        if recipe != nil {
+            let given = givenRankingOptions
+            if !given.isEmpty {
+                throw ValidationError("--recipe fixes every ranking option: drop \(given.joined(separator: ", ")) (or drop --recipe)")
+            }
+            return
+        }
+        let scorer = self.scorer ?? RankingOptions().scorer
+        let rm3EmbeddingWeight = self.rm3EmbeddingWeight ?? 0
         if let alpha { guard alpha >= 0, alpha <= 1 else { throw ValidationError("--alpha must be in [0, 1]") } }
         if let problem = bm25Parameters.problem { throw ValidationError("--" + problem) }
         // An option that would change nothing is a mistake worth a word, not silence.
@@ -92,18 +110,38 @@ struct RankingArguments: ParsableArguments {
         if let problem = try options(readingStoplist: false).problem { throw ValidationError(problem) }
     }
 
-    /// The ranking options; reads the query stoplist file when one is named.
+    /// The ranking options given on the command line (each one a recipe fixes).
+    var givenRankingOptions: [String] {
+        var out: [String] = []
+        func add(_ name: String, _ given: Bool) { if given { out.append(name) } }
+        add("--scorer", scorer != nil); add("--alpha", alpha != nil); add("--norm", norm != nil); add("--rerank", rerank != nil)
+        add("--k1", k1 != nil); add("--b", b != nil); add("--query-stopwords", queryStopwords != nil); add("--rm3", rm3)
+        add("--fb-docs", fbDocs != nil); add("--fb-terms", fbTerms != nil); add("--original-query-weight", originalQueryWeight != nil)
+        add("--rm3-embedding-weight", rm3EmbeddingWeight != nil); add("--expand-topical", expandTopical != nil)
+        add("--vector-feedback", vectorFeedback != nil); add("--vector-feedback-docs", vectorFeedbackDocs != nil)
+        return out
+    }
+
+    /// The recipe named by `--recipe` (and `--recipe-system`), nil without one.
+    func loadedRecipe() throws -> RankingRecipe? {
+        guard let recipe else { return nil }
+        return try RankingRecipe.load(path: recipe, system: recipeSystem)
+    }
+
+    /// The ranking options (a recipe's, with `--recipe`); reads the query stoplist file when
+    /// one is named.
     func options(readingStoplist: Bool = true) throws -> RankingOptions {
+        if let r = try loadedRecipe() { return try r.options() }
         var expansion: QueryExpansion? = nil
         if rm3 {
             expansion = .rm3(RM3Parameters(documents: fbDocs ?? 10, terms: fbTerms ?? 10, originalQueryWeight: originalQueryWeight ?? 0.5,
-                                           embeddingWeight: rm3EmbeddingWeight))
+                                           embeddingWeight: rm3EmbeddingWeight ?? 0))
         } else if let n = expandTopical {
             expansion = .topical(TopicalExpansionParameters(words: n, originalQueryWeight: originalQueryWeight ?? 0.7))
         }
-        return RankingOptions(scorer: scorer, bm25: bm25Parameters,
+        return RankingOptions(scorer: scorer ?? RankingOptions().scorer, bm25: bm25Parameters,
                               alpha: alpha ?? RankingOptions().alpha, normalisation: norm ?? .none, rerank: rerank,
-                              queryStoplist: readingStoplist ? try QueryStoplist.parse(queryStopwords) : .none,
+                              queryStoplist: readingStoplist ? try QueryStoplist.parse(queryStopwords ?? "none") : .none,
                               expansion: expansion,
                               vectorFeedback: vectorFeedback.map { VectorFeedback(documents: vectorFeedbackDocs ?? 10, weight: $0) })
     }
@@ -128,6 +166,9 @@ struct RankingArguments: ParsableArguments {
 
     private func openRanker(at path: String) throws -> Ranker {
         let index = try DocumentIndex(path: path)
+        if let r = try loadedRecipe(), let problem = try r.mismatch(with: index.manifest) {
+            throw DesmError(problem, path: path)
+        }
         guard try options(readingStoplist: false).usesModel else { return try Ranker(index: index, model: nil) }
         guard let modelPath = model ?? index.manifest.modelPath else {
             throw DesmError("the index does not record its model: pass --model", path: path)

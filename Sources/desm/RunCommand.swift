@@ -21,6 +21,7 @@ struct RunCommand: ParsableCommand {
           desm run scifact.idx --topics topics.xml --scorer in-out --rerank 100 --out in-out.run
           desm run scifact.idx --topics topics.xml --scorer mixture --norm zscore --alpha 0.3 --out mix.run
           desm run dl.idx --topics topics-dl19.xml --field query --scorer bm25 --depth 1000 --out bm25.run
+          desm run scifact.idx --topics new-topics.xml --recipe results/scifact.json --out recommended.run
         """
     )
 
@@ -39,8 +40,8 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Run tag (default: derived from the scorer and its parameters).")
     var tag: String?
 
-    @Option(name: .long, help: "Documents per topic.")
-    var depth: Int = 1000
+    @Option(name: .long, help: "Documents per topic. (default: 1000, or the --recipe's)")
+    var depth: Int?
 
     @OptionGroup var ranking: RankingArguments
 
@@ -50,12 +51,13 @@ struct RunCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard depth >= 1 else { throw ValidationError("--depth must be at least 1") }
+        if let depth, depth < 1 { throw ValidationError("--depth must be at least 1") }
         try shard.check(try ranking.options(readingStoplist: false), out: out)
     }
 
     func run() throws {
         let options = try ranking.options()
+        let depth = try self.depth ?? ranking.loadedRecipe()?.depth ?? 1000
         if shard.any {
             let ranker = try ranking.openRanker(index: index)
             let topicList = try loadTopics(path: topics)

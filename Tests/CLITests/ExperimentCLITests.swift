@@ -61,7 +61,8 @@ final class ExperimentCLITests: XCTestCase {
         let first = try runDesm(["experiment", config])
         XCTAssertEqual(first.status, 0, first.stderr)
         for system in ["bm25 (baseline)", "bm25+rm3", "in-in", "in-out", "rerank:in-in", "rerank:in-out", "mixture:in-in",
-                       "mixture:in-out", "bm25+rm3 (baseline)", "recommended: mixture:in-in+rm3e"] {
+                       "mixture:in-out", "bm25+rm3 (baseline)", "recommended: ", "(chosen on the tuning topics)", "why: ",
+                       "recipe: desm run INDEX --topics TOPICS --recipe "] {
             XCTAssertTrue(first.stdout.contains(system), "missing \(system) in\n\(first.stdout)")
         }
         XCTAssertTrue(first.stdout.contains("ndcg_cut_10"), first.stdout)
@@ -71,8 +72,17 @@ final class ExperimentCLITests: XCTestCase {
         XCTAssertTrue(report.contains("desm 0.3.0"), report)
         XCTAssertTrue(report.contains("on the tuning topics, never on the test topics"), report)
         XCTAssertTrue(report.contains("| NDCG@10 (tuning) |"), report)
-        XCTAssertTrue(report.contains("| `mixture:in-in+rm3e` (recommended) |"), report)
-        XCTAssertTrue(report.contains("Added to the config's systems: `mixture:in-in+rm3e`"), report)
+        // Without "systems", the whole family runs and the recommendation is chosen among it.
+        for system in ["bm25+rm3e", "bm25+topical", "rerank:in-out+rm3", "mixture:in-out+rm3e", "mixture:in-out+rm3+vfb"] {
+            XCTAssertTrue(report.contains("| `\(system)` |"), "\(system) missing from\n\(report)")
+        }
+        XCTAssertEqual(report.components(separatedBy: " (recommended) |").count - 1, 2, "one row marked in each table")
+        XCTAssertTrue(report.contains("### Recommended for this collection"), report)
+        XCTAssertTrue(report.contains("chosen on the tuning topics among the 32 systems above"), report)
+        XCTAssertTrue(report.contains("| `mixture:in-in+rm3e@centred` |"), report)
+        XCTAssertTrue(report.contains("Systems named `…@centred` rank on a second index"), report)
+        XCTAssertTrue(report.contains("`in-out@centred`: `desm-in-out-centred`"), "the centred index's tag")
+        XCTAssertFalse(report.contains("Added to the config's systems"), report)
         for chart in ["cli-sample.svg", "cli-sample-in-out-minus-in-in.svg"] {
             let svg = try String(contentsOfFile: dir + "/results/" + chart, encoding: .utf8)
             XCTAssertTrue(svg.contains("<svg"), chart)
@@ -137,7 +147,7 @@ final class ExperimentCLITests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/results/cli-json.json"))
         let root = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
-        XCTAssertEqual(Set(root.keys), ["name", "desm_version", "topics", "systems"])
+        XCTAssertEqual(Set(root.keys), ["name", "desm_version", "topics", "systems", "recommended"])
         XCTAssertEqual(root["name"] as? String, "cli-json")
         XCTAssertEqual(root["desm_version"] as? String, "0.3.0")
         XCTAssertEqual(root["topics"] as? Int, 40)
@@ -146,8 +156,9 @@ final class ExperimentCLITests: XCTestCase {
         let measures: Set<String> = ["ndcg_cut_10", "ndcg_cut_1", "ndcg_cut_3", "map", "recall_100"]
         for s in systems {
             let name = s["system"] as? String ?? "?"
-            XCTAssertTrue(Set(s.keys).isSuperset(of: ["system", "tag", "uses_embeddings", "recommended", "parameters", "mean", "per_topic"]), name)
-            XCTAssertTrue(Set(s.keys).isSubset(of: ["system", "tag", "uses_embeddings", "recommended", "parameters", "mean", "per_topic", "tuning"]), name)
+            XCTAssertTrue(Set(s.keys).isSuperset(of: ["system", "tag", "uses_embeddings", "recommended", "parameters", "mean", "per_topic", "recipe"]), name)
+            XCTAssertTrue(Set(s.keys).isSubset(of: ["system", "tag", "uses_embeddings", "recommended", "parameters", "mean", "per_topic", "tuning", "recipe"]), name)
+            XCTAssertEqual((s["recipe"] as? [String: Any])?["tag"] as? String, s["tag"] as? String, name)
             XCTAssertFalse((s["tag"] as? String ?? "").isEmpty, name)
             let mean = try XCTUnwrap(s["mean"] as? [String: Double], name)
             XCTAssertEqual(Set(mean.keys), measures, name)
@@ -159,7 +170,12 @@ final class ExperimentCLITests: XCTestCase {
             }
         }
         let byName = Dictionary(uniqueKeysWithValues: systems.map { ($0["system"] as! String, $0) })
-        XCTAssertEqual(systems.filter { $0["recommended"] as? Bool == true }.map { $0["system"] as? String }, ["mixture:in-in+rm3e"])
+        let recommended = try XCTUnwrap(root["recommended"] as? [String: Any])
+        XCTAssertEqual(recommended["method"] as? String, "tuning_topics")
+        XCTAssertEqual(systems.filter { $0["recommended"] as? Bool == true }.map { $0["system"] as? String }, [recommended["system"] as? String])
+        XCTAssertEqual(Set((recommended["estimates"] as? [String: Double] ?? [:]).keys), Set(systems.map { $0["system"] as! String }))
+        XCTAssertEqual(recommended["topics"] as? Int, 20, "the 20 tuning topics")
+        XCTAssertFalse((recommended["reason"] as? String ?? "").isEmpty)
         XCTAssertEqual(byName["bm25"]?["uses_embeddings"] as? Bool, false)
         XCTAssertEqual(byName["bm25+rm3"]?["uses_embeddings"] as? Bool, false)
         XCTAssertEqual(byName["in-in"]?["uses_embeddings"] as? Bool, true)
@@ -203,8 +219,8 @@ final class ExperimentCLITests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("mixture:in-in: 4-fold cross-validation: fold 1 alpha"), r.stdout)
         let root = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/results/cli-cv.json"))) as? [String: Any])
         let systems = try XCTUnwrap(root["systems"] as? [[String: Any]])
-        XCTAssertEqual(systems.map { $0["system"] as? String }, ["bm25", "mixture:in-in", "mixture:in-in+rm3e"])
-        for s in systems.dropFirst() {
+        XCTAssertEqual(systems.map { $0["system"] as? String }, ["bm25", "mixture:in-in", "recommended"])
+        for s in systems.dropFirst().dropLast() {
             let name = s["system"] as! String
             let alphas = try XCTUnwrap((s["parameters"] as? [String: [Double]])?["alpha"], name)
             XCTAssertEqual(alphas.count, 4, "one α per fold")
@@ -230,6 +246,105 @@ final class ExperimentCLITests: XCTestCase {
         XCTAssertTrue(report.contains("For reference only (never used to choose)"), report)
         XCTAssertFalse(report.contains("oracle"), report)
         XCTAssertTrue(report.contains("`bm25+rm3` is not among this experiment's systems"), report)
+
+        // The recommendation by nested cross-validation: each fold's choice made on the other
+        // folds, the `recommended` row their union, and the recipe chosen on all the topics.
+        let recommended = try XCTUnwrap(root["recommended"] as? [String: Any])
+        XCTAssertEqual(recommended["method"] as? String, "nested_cross_validation")
+        let folds = try XCTUnwrap(recommended["folds"] as? [[String: Any]])
+        XCTAssertEqual(folds.count, 4)
+        let row = try XCTUnwrap(systems.last)
+        XCTAssertEqual(row["recommended"] as? Bool, true)
+        XCTAssertTrue((row["tag"] as? String ?? "").hasPrefix("nested-cv4:"), "\(row["tag"] ?? "")")
+        let rowTopics = try XCTUnwrap(row["per_topic"] as? [String: [String: Double]])
+        let sorted = rowTopics.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let byName = Dictionary(uniqueKeysWithValues: systems.map { ($0["system"] as! String, $0) })
+        for (f, fold) in folds.enumerated() {
+            let mine = sorted.enumerated().filter { $0.offset % 4 == f }.map(\.element)
+            let heldOut = mine.map { rowTopics[$0]!["ndcg_cut_10"]! }.reduce(0, +) / Double(mine.count)
+            XCTAssertEqual(try XCTUnwrap(fold["held_out_ndcg_cut_10"] as? Double), heldOut, accuracy: 1e-12, "fold \(f + 1)")
+            // bm25 (untuned): the fold's topics score exactly as in bm25's own run.
+            if fold["system"] as? String == "bm25" {
+                let bm25 = try XCTUnwrap(byName["bm25"]?["per_topic"] as? [String: [String: Double]])
+                for t in mine { XCTAssertEqual(rowTopics[t]?["ndcg_cut_10"], bm25[t]?["ndcg_cut_10"], t) }
+            }
+        }
+        XCTAssertTrue(["bm25", "mixture:in-in"].contains(recommended["system"] as? String ?? ""), "\(recommended)")
+        XCTAssertTrue(report.contains("The row `recommended` is nested 4-fold cross-validation"), report)
+        XCTAssertTrue(report.contains("For new queries the choice is made the same way on all 40 topics"), report)
+    }
+
+    /// `desm run --recipe RESULTS.json` runs exactly the recommended system: byte for byte the
+    /// experiment's run of it; `--recipe-system` any other system's, likewise; options beside
+    /// a recipe, and an index built otherwise than the recipe needs, are refused.
+    func testRecipeReproducesTheExperimentsRunsByteForByte() throws {
+        let config = try writeSampleConfig(name: "cli-recipe", extra: [
+            "systems": ["bm25", "bm25+rm3", "in-in", "rerank:in-out", "mixture:in-in", "bm25+rm3e", "mixture:in-out+rm3+vfb"],
+            "grids": ["gamma": [1, 4], "rm3_weight": [0.5, 0.7], "beta": [0.2]],
+            "query_stopwords": "questions", "depth": 50,
+        ])
+        let r = try runDesm(["experiment", config, "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let results = dir + "/results/cli-recipe.json"
+        let root = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: results))) as? [String: Any])
+        let recommended = try XCTUnwrap((root["recommended"] as? [String: Any])?["system"] as? String)
+        let index = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: dir + "/cache").first { $0.hasPrefix("index-") })
+        let indexPath = dir + "/cache/" + index
+        let topics = packageRoot + "/collections/sample/topics.xml"
+        func experimentRun(_ system: String) throws -> String {
+            try String(contentsOfFile: dir + "/cache/runs-cli-recipe/" + system.replacingOccurrences(of: ":", with: "-") + ".run", encoding: .utf8)
+        }
+        let out = dir + "/recommended.run"
+        let run = try runDesm(["run", indexPath, "--topics", topics, "--recipe", results, "--out", out, "--quiet"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(try String(contentsOfFile: out, encoding: .utf8), try experimentRun(recommended), recommended)
+        for system in ["bm25", "bm25+rm3", "in-in", "rerank:in-out", "mixture:in-in", "bm25+rm3e", "mixture:in-out+rm3+vfb"] {
+            let o = dir + "/\(system.replacingOccurrences(of: ":", with: "-")).run"
+            let x = try runDesm(["run", indexPath, "--topics", topics, "--recipe", results, "--recipe-system", system, "--out", o, "--quiet"])
+            XCTAssertEqual(x.status, 0, x.stderr)
+            XCTAssertEqual(try String(contentsOfFile: o, encoding: .utf8), try experimentRun(system), system)
+        }
+        // desm search ranks with the recipe too: its top document is the run's first for a topic.
+        let search = try runDesm(["search", indexPath, "what is photosynthesis", "--recipe", results, "--recipe-system", "mixture:in-in", "--json"])
+        XCTAssertEqual(search.status, 0, search.stderr)
+        XCTAssertTrue(search.stdout.contains("desm-mixture-in-in-a"), search.stdout)
+        XCTAssertTrue(search.stdout.contains("-qstop-questions"), search.stdout)
+
+        func refused(_ args: [String], _ expected: String, file: StaticString = #filePath, line: UInt = #line) throws {
+            let x = try runDesm(args)
+            XCTAssertNotEqual(x.status, 0, file: file, line: line)
+            XCTAssertTrue(x.stderr.contains(expected), "\(args): \(x.stderr)", file: file, line: line)
+        }
+        try refused(["run", indexPath, "--topics", topics, "--recipe", results, "--alpha", "0.3", "--out", dir + "/x.run"],
+                    "--recipe fixes every ranking option: drop --alpha")
+        try refused(["run", indexPath, "--topics", topics, "--recipe", results, "--scorer", "bm25", "--rm3", "--out", dir + "/x.run"],
+                    "drop --scorer, --rm3")
+        try refused(["run", indexPath, "--topics", topics, "--recipe-system", "bm25", "--out", dir + "/x.run"], "add --recipe")
+        try refused(["run", indexPath, "--topics", topics, "--recipe", results, "--recipe-system", "nosuch", "--out", dir + "/x.run"],
+                    "no system \"nosuch\" in these results")
+        // A recipe chosen on a centred index refuses this uncentred one (DESM scores would differ).
+        var recipe = try XCTUnwrap((root["recommended"] as? [String: Any])?["recipe"] as? [String: Any])
+        recipe["scorer"] = "mixture:in-in"; recipe["alpha"] = 0.5; recipe["norm"] = "zscore"
+        recipe["index"] = ["center": true, "centroid": "mean"]
+        let centred = dir + "/centred-recipe.json"
+        try JSONSerialization.data(withJSONObject: recipe).write(to: URL(fileURLWithPath: centred))
+        try refused(["run", indexPath, "--topics", topics, "--recipe", centred, "--out", dir + "/x.run"],
+                    "was chosen on an index with mean-centred word vectors: build the index with desm index --center")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/x.run"))
+        // The same recipe for BM25 alone runs on any index.
+        recipe["scorer"] = "bm25"; recipe["alpha"] = nil; recipe["norm"] = nil; recipe["rm3"] = nil; recipe["topical"] = nil
+        recipe["vector_feedback"] = nil; recipe["rerank"] = nil
+        try JSONSerialization.data(withJSONObject: recipe).write(to: URL(fileURLWithPath: centred))
+        let bm25 = try runDesm(["run", indexPath, "--topics", topics, "--recipe", centred, "--out", dir + "/y.run", "--quiet"])
+        XCTAssertEqual(bm25.status, 0, bm25.stderr)
+        // A broken recipe is one line naming the file.
+        try "{\"scorer\": \"bm25\"}".write(toFile: dir + "/broken.json", atomically: true, encoding: .utf8)
+        try refused(["run", indexPath, "--topics", topics, "--recipe", dir + "/broken.json", "--out", dir + "/x.run"],
+                    "broken.json: not a valid recipe")
+        recipe["alpah"] = 0.5
+        try JSONSerialization.data(withJSONObject: recipe).write(to: URL(fileURLWithPath: centred))
+        try refused(["run", indexPath, "--topics", topics, "--recipe", centred, "--out", dir + "/x.run"],
+                    "not a valid recipe: unknown key \"alpah\"")
     }
 
     func testVersion() throws {
@@ -275,6 +390,13 @@ final class ExperimentCLITests: XCTestCase {
             ("{\(base), \"model\": \"m\", \"b\": 2}", "b in [0, 1]"),
             ("{\(base), \"model\": \"m\", \"depth\": 0}", "\"depth\" must be at least 1"),
             ("{\(base), \"model\": \"m\", \"relevance_level\": 0}", "\"relevance_level\" must be at least 1"),
+            // Unknown keys are refused with the nearest known one (they used to be ignored).
+            ("{\(base), \"model\": \"m\", \"fold\": 3}", "unknown key \"fold\" (did you mean \"folds\"?); known keys: name,"),
+            ("{\(base), \"model\": \"m\", \"centre\": true}", "unknown key \"centre\" (did you mean \"center\"?)"),
+            ("{\(base), \"model\": \"m\", \"alpha\": [0.3]}", "unknown key \"alpha\" (did you mean \"alphas\"?)"),
+            ("{\(base), \"model\": \"m\", \"colour\": 1}", "unknown key \"colour\"; known keys"),
+            ("{\(base), \"training\": {\"corpora\": [\"collection\"], \"epoch\": 3}}", "unknown key \"epoch\" in \"training\" (did you mean \"epochs\"?)"),
+            ("{\(base), \"model\": \"m\", \"tuning\": {\"topics\": \"t\", \"qrel\": \"q\"}}", "unknown key \"qrel\" in \"tuning\" (did you mean \"qrels\"?)"),
         ]
         let yamlCases: [(String, String)] = [
             ("name: x\n  bad: [1,\n", ":2: not valid YAML"),
@@ -282,6 +404,7 @@ final class ExperimentCLITests: XCTestCase {
             ("- a\n- b\n", "not a YAML mapping"),
             ("name: x\ncollection: c\ntopics: t\nqrels: q\nmodel: m\nk1: 2001-12-14\n", "\"k1\": Date values"),
             ("name: x\ncollection: c\ntopics: t\nqrels: q\nmodel: m\nk1: fast\n", "wrong type for \"k1\""),
+            ("name: x\ncollection: c\ntopics: t\nqrels: q\nmodel: m\nrerank_dept: 50\n", "unknown key \"rerank_dept\" (did you mean \"rerank_depth\"?)"),
         ]
         for (i, (text, expected)) in yamlCases.enumerated() {
             let path = dir + "/bad\(i).yaml"

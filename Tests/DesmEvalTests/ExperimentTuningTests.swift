@@ -93,20 +93,45 @@ final class ExperimentTuningTests: XCTestCase {
         let good = try runner(", \"systems\": [\"in-in\", \"bm25+topical\", \"bm25\"], \"grids\": {\"topical_words\": [3, 7], \"topical_weight\": [0.4]}, \"folds\": 3")
         try good.validate()
         XCTAssertEqual(good.folds, 3)
-        let (systems, added) = try good.plannedSystems()
-        XCTAssertEqual(systems.map(\.name), ["bm25", "in-in", "bm25+topical", ExperimentConfig.recommendedSystem],
-                       "bm25 first (the baseline), the recommended system added at the end")
-        XCTAssertEqual(added, [ExperimentConfig.recommendedSystem])
+        let systems = try good.plannedSystems()
+        XCTAssertEqual(systems.map(\.name), ["bm25", "in-in", "bm25+topical"], "bm25 first (the baseline), nothing added")
         let grid = good.grid(for: systems[2])
         XCTAssertEqual(grid.names, ["topical_words", "topical_weight"])
         XCTAssertEqual(grid.dimensions.map(\.values), [[3, 7], [0.4]])
-        XCTAssertEqual(good.grid(for: systems[3]).dimensions.map(\.values),
-                       systems[3].tunedParameters.map { ExperimentConfig.defaultGrids[$0]! })
-        // The defaults, and the recommended system already listed (under another spelling) is not added again.
+        // Without "systems", the whole family.
         let defaults = try runner("")
-        XCTAssertEqual(try defaults.plannedSystems().systems.map(\.name), ExperimentConfig.defaultSystems + [ExperimentConfig.recommendedSystem])
+        let family = try defaults.plannedSystems()
+        // … and, without "center", each system that uses the embeddings again on a centred index.
+        let embedding = ExperimentConfig.defaultSystems.filter { !["bm25", "bm25+rm3"].contains($0) }
+        XCTAssertEqual(family.map(\.name), ExperimentConfig.defaultSystems + embedding.map { $0 + "@centred" })
+        XCTAssertTrue(family.filter(\.centred).allSatisfy { $0.baseOptions.usesModel })
+        XCTAssertEqual(try runner(", \"center\": false").plannedSystems().map(\.name), ExperimentConfig.defaultSystems, "the paper's index only")
+        XCTAssertEqual(try runner(", \"center\": true").plannedSystems().map(\.name), ExperimentConfig.defaultSystems, "every index centred")
+        assertDesmError(["system \"in-in@centred\"", "already centres"]) {
+            _ = try self.runner(", \"center\": true, \"systems\": [\"bm25\", \"in-in@centred\"]").plannedSystems()
+        }
+        assertDesmError(["system \"bm25+rm3@centred\"", "does not use the embeddings"]) {
+            _ = try self.runner(", \"systems\": [\"bm25+rm3@centred\"]").plannedSystems()
+        }
+        let c = try ExperimentRunner.System("mixture:in-in+rm3e@centred", path: "")
+        XCTAssertEqual(c.canonicalName, "mixture:in-in+rm3e@centred")
+        XCTAssertEqual(c.complexity, 6, "centring is not counted as complexity")
+        XCTAssertNotEqual(c.canonicalName, try ExperimentRunner.System("mixture:in-in+rm3e", path: "").canonicalName)
         XCTAssertEqual(ExperimentConfig.defaultSystems.prefix(2), ["bm25", "bm25+rm3"])
-        XCTAssertEqual(try self.runner(", \"systems\": [\"bm25\", \"mixture:in-in+rm3e\"]").plannedSystems().added, [])
+        for modifier in ExperimentRunner.System.Modifier.allCases {
+            XCTAssertTrue(family.contains { $0.modifiers.contains(modifier) }, "the family has a system with \(modifier)")
+        }
+        XCTAssertTrue(family.contains { $0.reranks } && family.contains { $0.isMixture } && family.contains { $0.base == .desm(.inOut) })
+        XCTAssertEqual(defaults.grid(for: family.first { $0.name == "mixture:in-in+rm3e" }!).dimensions.map(\.values),
+                       ["alpha", "gamma", "rm3_weight"].map { ExperimentConfig.defaultGrids[$0]! })
+    }
+
+    func testComplexityCountsScorersModifiersAndTunedParameters() throws {
+        let expected = ["bm25": 1, "in-out": 1, "bm25+rm3": 2, "rerank:in-out": 2, "mixture:in-in": 3, "bm25+rm3e": 4,
+                        "bm25+topical": 4, "rerank:in-in+rm3": 3, "mixture:in-in+rm3": 4, "mixture:in-in+rm3e": 6, "mixture:in-out+rm3+vfb": 6]
+        for (name, c) in expected {
+            XCTAssertEqual(try ExperimentRunner.System(name, path: "").complexity, c, name)
+        }
     }
 
     // MARK: Grid search
@@ -186,7 +211,8 @@ final class ExperimentTuningTests: XCTestCase {
         let outcome = TuningOutcome(grid: ParameterGrid([.init(name: "alpha", values: [0, 1])]), method: .crossValidation(folds: 2),
                                     means: [0, 0], chosen: nil,
                                     folds: [.init(fold: 0, topics: [], point: 1, trainingScore: 0, heldOutScore: nil),
-                                            .init(fold: 1, topics: [], point: 0, trainingScore: 0, heldOutScore: nil)])
+                                            .init(fold: 1, topics: [], point: 0, trainingScore: 0, heldOutScore: nil)],
+                                    perTopic: [[:], [:]])
         XCTAssertEqual(outcome.chosenParameters["alpha"] as? [Double], [1, 0], "one value per fold")
     }
 

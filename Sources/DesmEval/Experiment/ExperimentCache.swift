@@ -89,9 +89,9 @@ extension ExperimentRunner {
 
     // MARK: The index
 
-    func obtainIndex(model: EmbeddingModel, modelPath: String) throws -> (DocumentIndex, IndexManifest) {
+    func obtainIndex(model: EmbeddingModel, modelPath: String, center: Bool) throws -> (DocumentIndex, IndexManifest) {
         var text = String(format: "%08x", model.checksum) + "|" + (try fileIdentity(config.collection))
-        text += "|" + (config.format?.rawValue ?? "auto") + (config.center == true ? "|center" : "")
+        text += "|" + (config.format?.rawValue ?? "auto") + (center ? "|center" : "")
         var crc = CRC32()
         crc.update(Array(text.utf8))
         let path = cacheDirectory + "/index-" + String(format: "%08x", crc.value)
@@ -100,7 +100,7 @@ extension ExperimentRunner {
             say("index: reusing \(path)")
             return (index, index.manifest)
         }
-        say("indexing: \(config.collection)")
+        say("indexing: \(config.collection)" + (center ? " (word vectors mean-centred)" : ""))
         // Refuse at once, with the estimate, rather than be killed mid-build.
         let need = MemoryEstimate.indexing(modelVocabulary: model.vocabulary.count, dim: model.dim,
                                            collectionBytes: try MemoryEstimate.collectionTextBytes(config.collection), threads: 2)
@@ -108,7 +108,7 @@ extension ExperimentRunner {
         let reader = try CollectionReader(path: config.collection, format: config.format)
         var options = IndexBuildOptions(threads: 2, collectionName: config.collection)
         options.modelPath = modelPath
-        options.center = config.center ?? false
+        options.center = center
         let builder = try IndexBuilder(model: model, options: options)
         let progress = ProgressReporter(label: "indexing", unit: "docs", quiet: quiet)
         try builder.build(collection: reader, to: path, progress: progress)

@@ -32,7 +32,8 @@ public struct ExperimentConfig: Codable, Sendable {
     public var training: TrainingSpec?
     public var model: String?
     /// Systems to compare, e.g. "bm25", "bm25+rm3", "in-out", "rerank:in-out",
-    /// "mixture:in-out+rm3" (grammar: `ExperimentRunner.System`).
+    /// "mixture:in-out+rm3" (grammar: `ExperimentRunner.System`); absent, the whole family
+    /// (`defaultSystems`). The recommendation for the collection is chosen among them.
     public var systems: [String]?
     /// BM25 candidates re-ranked by the telescoping systems.
     public var rerankDepth: Int?
@@ -64,7 +65,7 @@ public struct ExperimentConfig: Codable, Sendable {
     public var pathsAsWritten: [String: String] = [:]
 
     /// Every config key; `pathsAsWritten` is filled by `load`, not read from the file.
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name, description, collection, format, topics, fields, qrels, tuning, folds, grids, training, model
         case systems, rerankDepth, alphas, norm, center, queryStopwords, k1, b, relevanceLevel, results, cache, depth
     }
@@ -77,14 +78,15 @@ public struct ExperimentConfig: Codable, Sendable {
         public var qrels: String
     }
 
+    /// The whole family, run when a config lists no `"systems"`, so that the recommendation
+    /// for a collection is chosen among every kind of system desm has: BM25 and its
+    /// expansions, DESM over the whole collection, re-ranking, mixtures, feedback.
     public static let defaultSystems = [
-        "bm25", "bm25+rm3", "in-in", "in-out", "rerank:in-in", "rerank:in-out", "mixture:in-in", "mixture:in-out",
+        "bm25", "bm25+rm3", "bm25+rm3e", "bm25+topical",
+        "in-in", "in-out", "rerank:in-in", "rerank:in-out", "rerank:in-in+rm3", "rerank:in-out+rm3",
+        "mixture:in-in", "mixture:in-out", "mixture:in-in+rm3", "mixture:in-out+rm3",
+        "mixture:in-in+rm3e", "mixture:in-out+rm3e", "mixture:in-out+rm3+vfb",
     ]
-
-    /// The system recommended for a new collection: the same on every collection (not the
-    /// best of each), marked `"recommended": true` in the JSON results and added to every
-    /// experiment whose systems do not list it.
-    public static let recommendedSystem = "mixture:in-in+rm3e"
 
     /// Values tried for each tuned parameter unless the config's `grids` (or, for α,
     /// `alphas`) says otherwise.
@@ -103,6 +105,9 @@ public struct ExperimentConfig: Codable, Sendable {
         var config: ExperimentConfig
         let lower = path.lowercased()
         let json = lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") ? try jsonFromYAML(data, path: path) : data
+        if let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any] {
+            try checkKeys(object, path: path)
+        }
         do {
             let decoder = JSONDecoder()
             decoder.keyDecodingStrategy = .convertFromSnakeCase
@@ -124,6 +129,49 @@ public struct ExperimentConfig: Codable, Sendable {
             config.grids = Dictionary(g.map { (snakeCase($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
         }
         return config
+    }
+
+    /// The keys a config may have, in snake_case (camelCase is read too), and those of its
+    /// `tuning` and `training` objects.
+    static var knownKeys: [String] { CodingKeys.allCases.map { snakeCase($0.rawValue) } }
+    static let tuningKeys = ["topics", "qrels"]
+    static let trainingKeys = ["corpora", "arch", "loss", "dim", "window", "negative", "sample", "min_count", "epochs", "alpha", "threads", "seed"]
+
+    /// A misspelt or unknown key is a wrong experiment, not a default: refuse it, naming the
+    /// key and the nearest known one.
+    static func checkKeys(_ object: [String: Any], path: String) throws {
+        func check(_ keys: [String], known: [String], within: String?) throws {
+            for key in keys.sorted() where !known.contains(snakeCase(key)) {
+                let place = within.map { " in \"\($0)\"" } ?? ""
+                var message = "unknown key \"\(key)\"\(place)"
+                if let near = nearest(snakeCase(key), among: known) { message += " (did you mean \"\(near)\"?)" }
+                throw DesmError(message + "; known keys\(place): " + known.joined(separator: ", "), path: path)
+            }
+        }
+        try check(Array(object.keys), known: knownKeys, within: nil)
+        if let t = object["tuning"] as? [String: Any] { try check(Array(t.keys), known: tuningKeys, within: "tuning") }
+        if let t = object["training"] as? [String: Any] { try check(Array(t.keys), known: trainingKeys, within: "training") }
+    }
+
+    /// The known key closest to `key` by edit distance, when close enough to be a slip.
+    static func nearest(_ key: String, among known: [String]) -> String? {
+        func distance(_ a: [Character], _ b: [Character]) -> Int {
+            var previous = Array(0...b.count)
+            for (i, x) in a.enumerated() {
+                var current = [i + 1]
+                for (j, y) in b.enumerated() {
+                    current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
+                }
+                previous = current
+            }
+            return previous[b.count]
+        }
+        let k = Array(key)
+        let scored = known.map { ($0, distance(k, Array($0))) }
+        guard let best = scored.min(by: { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }) else { return nil }
+        // A prefix or extension (fold → folds, centre → center) or a few edits.
+        let close = best.1 <= max(2, key.count / 3) || best.0.hasPrefix(key) || key.hasPrefix(best.0)
+        return close ? best.0 : nil
     }
 
     /// A YAML config as JSON, so both formats go through one decoder with the same keys and

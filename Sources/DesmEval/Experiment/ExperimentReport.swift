@@ -32,7 +32,8 @@ struct ExperimentReport {
         var out = "| system | " + Self.shown.map(\.1).joined(separator: " | ") + " |\n"
         out += "|---|" + Self.shown.map { _ in "---:" }.joined(separator: "|") + "|\n"
         for (ri, e) in comparison.evaluations.enumerated() {
-            var cells = ["`\(e.runName)`" + (e.runName == outcome.recommended ? " (recommended)" : "")]
+            let marked = e.runName == outcome.recommended && outcome.recommendation.method == .tuningTopics
+            var cells = ["`\(e.runName)`" + (marked ? " (recommended)" : "")]
             for (m, _) in Self.shown {
                 var cell = String(format: "%.4f", comparison.mean(ri, m) ?? 0)
                 if ri > 0, let mi = comparison.measures.firstIndex(of: m) {
@@ -155,13 +156,39 @@ struct ExperimentReport {
         return md
     }
 
-    /// Which system is the recommended one (the same on every collection), or that it is
-    /// not in this experiment.
+    /// The recommendation for this collection: which system, with which parameters, how it
+    /// was chosen and why, each candidate's estimate, and how to run it on new queries.
     func recommendation() -> String {
-        if let r = outcome.recommended {
-            return "Recommended for a new collection (the same system on every collection, not the best of this one): `\(r)`.\n\n"
+        let r = outcome.recommendation
+        let params = r.parameters.isEmpty ? "" : " (" + ExperimentRunner.describe(r.parameters) + ")"
+        var md = "### Recommended for this collection\n\n"
+        switch r.method {
+        case .tuningTopics:
+            md += "**`\(r.system)`**\(params), chosen on the tuning topics among the \(r.candidates.count) systems above; "
+            md += "its row is its score on the test topics, which played no part in the choice. " + r.choice.reason + "\n\n"
+        case .nestedCrossValidation(let k):
+            md += "The row `recommended` is nested \(k)-fold cross-validation: for each fold, the system and its parameters were chosen "
+            md += "on the other folds' topics alone (each system judged there by its own cross-validated NDCG@10, the simpler one preferred "
+            md += "within a standard error) and the fold was ranked with that choice, so its score is an honest estimate of choosing this way:\n\n"
+            md += "| fold | topics | chosen | NDCG@10 on the fold | why |\n|---:|---:|---|---:|---|\n"
+            for f in r.folds {
+                let p = f.parameters.isEmpty ? "" : " " + ExperimentRunner.describe(f.parameters)
+                md += "| \(f.fold + 1) | \(f.topics) | `\(f.system)`\(p) | " + (f.heldOutNDCG10.map { String(format: "%.4f", $0) } ?? "–")
+                md += " | " + f.reason + " |\n"
+            }
+            md += "\nFor new queries the choice is made the same way on all \(r.choice.topics) topics: **`\(r.system)`**\(params). "
+            md += r.choice.reason + " (Its own row above is not an honest estimate of it: it was chosen on these topics.)\n\n"
         }
-        return "The recommended system `\(ExperimentConfig.recommendedSystem)` is not in this experiment: no system is marked as recommended.\n\n"
+        md += "How each system fared in the choice (cross-validated NDCG@10 on \(r.method == .tuningTopics ? "the tuning topics" : "all the topics"); "
+        md += "complexity counts the scorers, modifiers and tuned parameters):\n\n"
+        md += "| system | complexity | cross-validated NDCG@10 |\n|---|---:|---:|\n"
+        for (i, name) in r.candidates.enumerated() {
+            let mark = i == r.choice.system ? " (chosen)" : i == r.choice.best ? " (best)" : ""
+            md += String(format: "| `%@`%@ | %d | %.4f |\n", name, mark, r.complexities[i], r.choice.estimates[i])
+        }
+        md += "\nRun it on new queries, on an index built as this one was: `desm run INDEX --topics TOPICS --recipe \(config.name).json` "
+        md += "(the recipe, every setting of the system, is `recommended.recipe` in the JSON).\n\n"
+        return md
     }
 
     /// Each tuned system's choice: on the tuning topics (with the α sweep for mixtures), or
@@ -240,6 +267,7 @@ struct ExperimentReport {
                 "parameters": outcome.tunings[name]?.chosenParameters ?? [:],
                 "mean": mean, "per_topic": perTopic,
             ]
+            if let recipe = outcome.recipes[name] { system["recipe"] = try recipe.jsonObject() }
             if let t = outcome.tunings[name] {
                 switch t.method {
                 case .tuningTopics:
@@ -259,8 +287,27 @@ struct ExperimentReport {
             }
             systems.append(system)
         }
+        let r = outcome.recommendation
+        var recommended: [String: Any] = [
+            "system": r.system, "parameters": r.parameters, "reason": r.choice.reason, "recipe": try r.recipe.jsonObject(),
+            "topics": r.choice.topics,
+            "estimates": Dictionary(uniqueKeysWithValues: zip(r.candidates, r.choice.estimates)),
+        ]
+        switch r.method {
+        case .tuningTopics:
+            recommended["method"] = "tuning_topics"
+        case .nestedCrossValidation(let k):
+            recommended["method"] = "nested_cross_validation"
+            recommended["folds"] = r.folds.map { f -> [String: Any] in
+                var c: [String: Any] = ["fold": f.fold + 1, "topics": f.topics, "system": f.system, "parameters": f.parameters, "reason": f.reason]
+                if let h = f.heldOutNDCG10 { c["held_out_ndcg_cut_10"] = h }
+                return c
+            }
+            recommended["fold_count"] = k
+        }
         let root: [String: Any] = [
             "name": config.name, "desm_version": desmVersion, "topics": outcome.judgedTopics, "systems": systems,
+            "recommended": recommended,
         ]
         let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self) + "\n"

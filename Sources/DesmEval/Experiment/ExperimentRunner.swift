@@ -65,10 +65,18 @@ public final class ExperimentRunner {
         ParameterGrid(system.tunedParameters.map { ParameterGrid.Dimension(name: $0, values: gridValues($0)) })
     }
 
-    /// The systems to run: the config's (or the default list), `bm25` first when present (the
-    /// baseline of the comparison), and the recommended system added when missing.
-    func plannedSystems() throws -> (systems: [System], added: [String]) {
+    /// The systems to run: the config's, or the whole family (`ExperimentConfig.defaultSystems`,
+    /// and, unless the config says `center`, each of them that uses the embeddings again on a
+    /// mean-centred index, `@centred`, so that the recommendation considers both), `bm25`
+    /// first when present (the baseline of the comparison).
+    func plannedSystems() throws -> [System] {
         var systems = try (config.systems ?? ExperimentConfig.defaultSystems).map { try System($0, path: configPath) }
+        if config.systems == nil && config.center == nil {
+            systems += try systems.filter { $0.baseOptions.usesModel }.map { try System($0.name + System.centredSuffix, path: configPath) }
+        }
+        if config.center == true, let s = systems.first(where: \.centred) {
+            throw DesmError("system \"\(s.name)\": \"center\": true already centres every system's index: drop @centred", path: configPath)
+        }
         var seen: [String: String] = [:]
         for s in systems {
             if let other = seen[s.canonicalName] {
@@ -77,13 +85,7 @@ public final class ExperimentRunner {
             seen[s.canonicalName] = s.name
         }
         if let i = systems.firstIndex(where: { $0.canonicalName == "bm25" }), i > 0 { systems.insert(systems.remove(at: i), at: 0) }
-        var added: [String] = []
-        let recommended = try System(ExperimentConfig.recommendedSystem, path: configPath)
-        if !systems.contains(where: { $0.canonicalName == recommended.canonicalName }) {
-            systems.append(recommended)
-            added.append(recommended.name)
-        }
-        return (systems, added)
+        return systems
     }
 
     /// A system's ranking options with the experiment's settings (BM25 parameters, query
@@ -119,7 +121,7 @@ public final class ExperimentRunner {
             if let value, value < least { throw DesmError("\"\(key)\" must be at least \(least) (got \(value))", path: configPath) }
         }
         // Every system, at every point of its grid, is a valid ranking.
-        for system in try plannedSystems().systems {
+        for system in try plannedSystems() {
             let base = options(for: system, stoplist: stoplist)
             let grid = grid(for: system)
             for i in 0..<grid.count {
@@ -174,19 +176,58 @@ public final class ExperimentRunner {
         public var usesEmbeddings: [Bool]
         /// How each tuned system's parameters were chosen, by system name.
         public var tunings: [String: TuningOutcome]
-        /// The system marked as recommended (`ExperimentConfig.recommendedSystem` under the
-        /// name this experiment gives it), nil when it is not in the experiment.
+        /// The row marked as recommended: the chosen system's (tuning topics), or the
+        /// `recommended` row of the nested cross-validation.
         public var recommended: String?
-        /// Systems added to the config's list (the recommended one).
-        public var addedSystems: [String]
+        /// How the recommended system was chosen, its recipe for new queries and why.
+        public var recommendation: Recommendation
+        /// Each system's recipe for new queries (`desm run --recipe RESULTS.json --recipe-system
+        /// NAME`): its parameters as chosen on the tuning topics, or on all the topics under
+        /// cross-validation.
+        public var recipes: [String: RankingRecipe]
         /// Topics of the test set that have judgments (the ones evaluated).
         public var judgedTopics: Int
         public var model: ModelInfo
         public var index: IndexManifest
+        /// The mean-centred index the `@centred` systems ranked on, when there were any.
+        public var centredIndex: IndexManifest?
         public var notes: [String]
         public var reportPath: String
         public var jsonPath: String
         public var seconds: Double
+    }
+
+    /// The per-collection recommendation (`SystemChoice`).
+    public struct Recommendation {
+        public enum Method: Equatable {
+            /// Chosen on the tuning topics; the chosen system's row scores it on the test topics.
+            case tuningTopics
+            /// Nested k-fold cross-validation over the test topics: each fold's choice made on
+            /// the other folds, the `recommended` row the union of the folds' rankings.
+            case nestedCrossValidation(folds: Int)
+        }
+
+        /// One outer fold's choice (nested cross-validation).
+        public struct Fold {
+            public var fold: Int
+            public var topics: Int
+            public var system: String
+            public var parameters: [String: Double]
+            public var reason: String
+            public var heldOutNDCG10: Double?
+        }
+
+        public var method: Method
+        /// The choice for new queries: on the tuning topics, or (nested cross-validation) on
+        /// all the test topics, made the same way as each fold's.
+        public var system: String
+        public var parameters: [String: Double]
+        public var choice: SystemChoice.Outcome
+        /// Every candidate's name, in the choice's order (`choice.estimates` follows it).
+        public var candidates: [String]
+        public var complexities: [Int]
+        public var folds: [Fold]
+        public var recipe: RankingRecipe
     }
 
     public struct ModelInfo {
@@ -207,7 +248,7 @@ public final class ExperimentRunner {
     public func run() throws -> Outcome {
         let start = monotonicSeconds()
         try validate()
-        let (systems, added) = try plannedSystems()
+        let systems = try plannedSystems()
         let topics = try loadTopics(path: config.topics)
         let test = TopicSet(ids: topics.map(\.id), queries: try topics.map { try $0.text(fields: fields) },
                             qrels: try Qrels.load(path: config.qrels).restricted(to: Set(topics.map(\.id))))
@@ -215,15 +256,23 @@ public final class ExperimentRunner {
         if let t = config.tuning {
             let tt = try loadTopics(path: t.topics)
             tuning = TopicSet(ids: tt.map(\.id), queries: try tt.map { try $0.text(fields: fields) }, qrels: try Qrels.load(path: t.qrels).restricted(to: Set(tt.map(\.id))))
-        } else if systems.contains(where: { !grid(for: $0).isEmpty }) && folds > test.ids.count {
+        } else if folds > test.ids.count {
             throw DesmError("\"folds\" (\(folds)) is more than the \(test.ids.count) test topics", path: configPath)
         }
         try makeDirectory(cacheDirectory)
         try makeDirectory(resultsDirectory)
 
         let (model, modelInfo) = try obtainModel()
-        let (index, manifest) = try obtainIndex(model: model, modelPath: modelInfo.path)
-        let ranker = try Ranker(index: index, model: model)
+        let (index, manifest) = try obtainIndex(model: model, modelPath: modelInfo.path, center: config.center ?? false)
+        let mainRanker = try Ranker(index: index, model: model)
+        /// The second, mean-centred index for `@centred` systems, built when one is planned.
+        var centred: (ranker: Ranker, manifest: IndexManifest)? = nil
+        if systems.contains(where: \.centred) {
+            let (c, m) = try obtainIndex(model: model, modelPath: modelInfo.path, center: true)
+            centred = (try Ranker(index: c, model: model), m)
+        }
+        func ranker(for system: System) -> Ranker { system.centred ? centred!.ranker : mainRanker }
+        func indexManifest(for system: System) -> IndexManifest { system.centred ? centred!.manifest : manifest }
 
         let runDirectory = cacheDirectory + "/runs-\(config.name)"
         try makeDirectory(runDirectory)
@@ -232,20 +281,32 @@ public final class ExperimentRunner {
         var usesEmbeddings: [Bool] = []
         var tunings: [String: TuningOutcome] = [:]
         var notes: [String] = []
+        /// Each system's NDCG@10 per topic at every grid point, on the topics the
+        /// recommendation is chosen on (the tuning topics, or the test topics for the
+        /// nested cross-validation, which never scores a fold with a choice made on it).
+        var candidates: [SystemChoice.Candidate] = []
+        var bases: [RankingOptions] = []
         let stoplist = try queryStoplist()
         for system in systems {
             let base = options(for: system, stoplist: stoplist)
-            let depth = system.reranks ? min(self.depth, rerankDepth) : self.depth
+            let depth = depth(for: system)
+            let ranker = ranker(for: system)
             let grid = grid(for: system)
             var ranked: (topics: [TopicHits], statistics: RunStatistics)
             var tag: String
+            var selection: [[String: Double]]? = nil
             if grid.isEmpty {
                 say("ranking: \(system.name) (\(ranker.tag(for: base)))")
                 ranked = try rankRun(ranker: ranker, topicIDs: test.ids, queries: test.queries, options: base, depth: depth)
                 tag = ranker.tag(for: base)
+                if let tuning {
+                    selection = try gridEvaluations(system, base: base, grid: grid, on: tuning, ranker: ranker, depth: depth)
+                        .map { $0.perTopic(.ndcgCut(10), complete: true) }
+                }
             } else if let tuning {
                 let outcome = try tune(system, base: base, grid: grid, on: tuning, ranker: ranker, depth: depth)
                 tunings[system.name] = outcome
+                selection = outcome.perTopic
                 let chosen = System.apply(grid.parameters(outcome.chosen!), to: base)
                 say("ranking: \(system.name) (\(ranker.tag(for: chosen)))")
                 ranked = try rankRun(ranker: ranker, topicIDs: test.ids, queries: test.queries, options: chosen, depth: depth)
@@ -253,35 +314,118 @@ public final class ExperimentRunner {
             } else {
                 let outcome = try crossValidate(system, base: base, grid: grid, test: test, ranker: ranker, depth: depth)
                 tunings[system.name] = outcome
+                selection = outcome.perTopic
                 (ranked, tag) = try rankFolds(outcome, base: base, test: test, ranker: ranker, depth: depth)
                 say("ranking: \(system.name) (\(tag))")
             }
             if system.name == systems.first(where: { $0.base != .bm25 })?.name {
                 notes.append(contentsOf: ranked.statistics.notes)
             }
-            let writer = try RunWriter(path: runDirectory + "/\(system.name.replacingOccurrences(of: ":", with: "-")).run", tag: tag)
-            for t in ranked.topics { try writer.write(topic: t.topic, hits: t.hits) }
-            try writer.commit()
+            try writeRun(ranked.topics, name: system.name, tag: tag, in: runDirectory)
             var evaluation = try evaluate(run: runFile(ranked.topics, tag: system.name), qrels: test.qrels,
                                           measures: ExperimentReport.measures, options: evalOptions)
             evaluation.runName = system.name
+            candidates.append(SystemChoice.Candidate(name: system.name, complexity: system.complexity,
+                                                     grid: grid,
+                                                     perTopic: selection ?? [evaluation.perTopic(.ndcgCut(10), complete: true)]))
+            bases.append(base)
             evaluations.append(evaluation)
             tags.append(tag)
             usesEmbeddings.append(base.usesModel)
         }
+
+        // The recommendation for this collection.
+        var recommended: String
+        let recommendation: Recommendation
+        func recipe(_ i: Int, _ point: Int) -> RankingRecipe {
+            let o = System.apply(candidates[i].grid.parameters(point), to: bases[i])
+            return RankingRecipe(system: systems[i].name, options: o, index: indexManifest(for: systems[i]), depth: depth(for: systems[i]),
+                                 tag: ranker(for: systems[i]).tag(for: o))
+        }
+        if let tuning {
+            let tuningJudged = Set(tuning.qrels.topicIDs)
+            let judged = tuning.ids.filter { tuningJudged.contains($0) }
+            let choice = SystemChoice.choose(candidates, topics: judged, folds: folds, what: "the tuning topics")
+            // The chosen system's own tuned point (the same choice, made once).
+            let point = tunings[systems[choice.system].name]?.chosen ?? choice.point
+            recommended = systems[choice.system].name
+            recommendation = Recommendation(method: .tuningTopics, system: recommended,
+                                            parameters: candidates[choice.system].grid.parameters(point), choice: choice,
+                                            candidates: candidates.map(\.name), complexities: candidates.map(\.complexity),
+                                            folds: [], recipe: recipe(choice.system, point))
+            say("recommended: \(recommended) (\(choice.reason))")
+        } else {
+            // Nested cross-validation: each outer fold's system and parameters chosen on the
+            // other folds' topics (each candidate judged there by its own inner
+            // cross-validation), the fold ranked with that choice.
+            let judgedSet = Set(test.qrels.topicIDs)
+            let outer = ParameterGrid.folds(test.ids, k: folds)
+            var byTopic: [String: TopicHits] = [:]
+            var foldChoices: [Recommendation.Fold] = []
+            var foldTags: [String] = []
+            let position = Dictionary(test.ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            let choices = SystemChoice.nested(candidates, folds: outer, judged: judgedSet, innerFolds: folds)
+            for (f, held) in outer.enumerated() {
+                let c = choices[f]
+                let o = System.apply(candidates[c.system].grid.parameters(c.point), to: bases[c.system])
+                let ids = held.sorted { position[$0]! < position[$1]! }
+                let r = ranker(for: systems[c.system])
+                let ranked = try rankRun(ranker: r, topicIDs: ids, queries: ids.map { test.queries[position[$0]!] },
+                                         options: o, depth: depth(for: systems[c.system]))
+                for t in ranked.topics { byTopic[t.topic] = t }
+                let tag = r.tag(for: o)
+                if !foldTags.contains(tag) { foldTags.append(tag) }
+                let scored = held.filter { judgedSet.contains($0) }
+                foldChoices.append(Recommendation.Fold(fold: f, topics: held.count, system: systems[c.system].name,
+                                                      parameters: candidates[c.system].grid.parameters(c.point), reason: c.reason,
+                                                      heldOutNDCG10: ParameterGrid.mean(candidates[c.system].perTopic[c.point], over: scored)))
+                say("recommended, fold \(f + 1) of \(outer.count): \(systems[c.system].name) \(Self.describe(candidates[c.system].grid.parameters(c.point)))")
+            }
+            let union = test.ids.compactMap { byTopic[$0] }
+            let tag = "nested-cv\(outer.count):" + foldTags.joined(separator: ",")
+            recommended = "recommended"
+            try writeRun(union, name: recommended, tag: tag, in: runDirectory)
+            var evaluation = try evaluate(run: runFile(union, tag: recommended), qrels: test.qrels,
+                                          measures: ExperimentReport.measures, options: evalOptions)
+            evaluation.runName = recommended
+            evaluations.append(evaluation)
+            tags.append(tag)
+            usesEmbeddings.append(foldChoices.contains { name in bases[systems.firstIndex { $0.name == name.system }!].usesModel })
+            // For new queries: the same choice on all the test topics.
+            let all = SystemChoice.choose(candidates, topics: test.ids.filter { judgedSet.contains($0) }, folds: folds, what: "all the topics")
+            recommendation = Recommendation(method: .nestedCrossValidation(folds: outer.count), system: systems[all.system].name,
+                                            parameters: candidates[all.system].grid.parameters(all.point), choice: all,
+                                            candidates: candidates.map(\.name), complexities: candidates.map(\.complexity),
+                                            folds: foldChoices, recipe: recipe(all.system, all.point))
+            say("recommended for new queries: \(recommendation.system) (\(all.reason))")
+        }
+        var recipes: [String: RankingRecipe] = [:]
+        for (i, system) in systems.enumerated() { recipes[system.name] = recipe(i, tunings[system.name]?.chosenOnAllTopics ?? 0) }
+        var names = systems.map(\.name)
+        if case .nestedCrossValidation = recommendation.method { names.append(recommended) }
         let rm3 = evaluations.firstIndex { e in systems.first { $0.name == e.runName }?.canonicalName == "bm25+rm3" }
-        let recommendedName = try System(ExperimentConfig.recommendedSystem, path: configPath).canonicalName
         let judged = Set(test.ids).intersection(test.qrels.topicIDs).count
         var outcome = Outcome(comparison: RunComparison(evaluations, complete: true),
                               rm3Comparison: rm3.map { i in RunComparison([evaluations[i]] + evaluations.enumerated().filter { $0.offset != i }.map(\.element), complete: true) },
-                              systems: systems.map(\.name), tags: tags, usesEmbeddings: usesEmbeddings, tunings: tunings,
-                              recommended: systems.first { $0.canonicalName == recommendedName }?.name, addedSystems: added,
-                              judgedTopics: judged, model: modelInfo, index: manifest, notes: notes,
+                              systems: names, tags: tags, usesEmbeddings: usesEmbeddings, tunings: tunings,
+                              recommended: recommended, recommendation: recommendation, recipes: recipes,
+                              judgedTopics: judged, model: modelInfo, index: manifest, centredIndex: centred?.manifest, notes: notes,
                               reportPath: resultsDirectory + "/\(config.name).md", jsonPath: resultsDirectory + "/\(config.name).json",
                               seconds: 0)
         outcome.seconds = monotonicSeconds() - start
         try ExperimentReport(config: config, runner: self, outcome: outcome).write()
         return outcome
+    }
+
+    /// Documents per topic in a system's run: the run depth, at most the re-ranking depth for
+    /// the telescoping systems.
+    func depth(for system: System) -> Int { system.reranks ? min(depth, rerankDepth) : depth }
+
+    /// Writes a system's run to the experiment's run directory (`rerank:in-out` → `rerank-in-out.run`).
+    func writeRun(_ topics: [TopicHits], name: String, tag: String, in directory: String) throws {
+        let writer = try RunWriter(path: directory + "/\(name.replacingOccurrences(of: ":", with: "-")).run", tag: tag)
+        for t in topics { try writer.write(topic: t.topic, hits: t.hits) }
+        try writer.commit()
     }
 
     /// Topics, their queries and their judgments.
@@ -298,7 +442,11 @@ public final class ExperimentRunner {
     func gridEvaluations(_ system: System, base: RankingOptions, grid: ParameterGrid, on topics: TopicSet,
                          ranker: Ranker, depth: Int) throws -> [RunEvaluation] {
         let ndcg10 = Measure.ndcgCut(10)
-        say("tuning: \(system.name), \(grid.count) setting(s) of \(grid.names.joined(separator: ", ")) on \(topics.ids.count) topics")
+        if grid.isEmpty {
+            say("scoring \(system.name) on the \(topics.ids.count) tuning topics (for the recommendation)")
+        } else {
+            say("tuning: \(system.name), \(grid.count) setting(s) of \(grid.names.joined(separator: ", ")) on \(topics.ids.count) topics")
+        }
         return try (0..<grid.count).map { i in
             let o = System.apply(grid.parameters(i), to: base)
             let ranked = try rankRun(ranker: ranker, topicIDs: topics.ids, queries: topics.queries, options: o, depth: depth)
@@ -310,12 +458,13 @@ public final class ExperimentRunner {
     /// NDCG@10 there (ties: the point nearest the grid's middle).
     func tune(_ system: System, base: RankingOptions, grid: ParameterGrid, on tuning: TopicSet,
               ranker: Ranker, depth: Int) throws -> TuningOutcome {
-        let means = try gridEvaluations(system, base: base, grid: grid, on: tuning, ranker: ranker, depth: depth)
-            .map { $0.summary(.ndcgCut(10)) ?? 0 }
+        let evaluations = try gridEvaluations(system, base: base, grid: grid, on: tuning, ranker: ranker, depth: depth)
+        let means = evaluations.map { $0.summary(.ndcgCut(10)) ?? 0 }
         let chosen = grid.best(means)
         say(String(format: "tuned %@: %@ (NDCG@10 %.4f on the tuning topics)", system.name,
                    Self.describe(grid.parameters(chosen)), means[chosen]))
-        return TuningOutcome(grid: grid, method: .tuningTopics, means: means, chosen: chosen, folds: [])
+        return TuningOutcome(grid: grid, method: .tuningTopics, means: means, chosen: chosen, folds: [],
+                             perTopic: evaluations.map { $0.perTopic(.ndcgCut(10), complete: true) })
     }
 
     /// Chooses the system's parameters by k-fold cross-validation over the test topics: for
@@ -335,7 +484,8 @@ public final class ExperimentRunner {
                        c.heldOutScore.map { String(format: "%.4f", $0) } ?? "–"))
         }
         return TuningOutcome(grid: grid, method: .crossValidation(folds: folds.count),
-                             means: evaluations.map { $0.summary(.ndcgCut(10)) ?? 0 }, chosen: nil, folds: choices)
+                             means: evaluations.map { $0.summary(.ndcgCut(10)) ?? 0 }, chosen: nil, folds: choices,
+                             perTopic: evaluations.map { $0.perTopic(.ndcgCut(10), complete: true) })
     }
 
     /// The cross-validated run: each fold's topics ranked with the parameters chosen on the
@@ -361,7 +511,7 @@ public final class ExperimentRunner {
     }
 
     /// `alpha 0.3, beta 0.2`: parameters in the grid's order of names.
-    static func describe(_ parameters: [String: Double]) -> String {
+    public static func describe(_ parameters: [String: Double]) -> String {
         ExperimentRunner.gridKeys.compactMap { k in parameters[k].map { "\(k) \(formatParameter($0))" } }.joined(separator: ", ")
     }
 

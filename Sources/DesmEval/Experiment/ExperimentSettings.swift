@@ -37,13 +37,13 @@ extension ExperimentReport {
         md += index.center == true
             ? "mean-centred (count-weighted mean of each space subtracted) before centroids and query vectors (`desm index --center`).\n"
             : "not centred (the paper's DESM).\n"
+        if outcome.centredIndex != nil {
+            md += "- Systems named `…@centred` rank on a second index of the same model and collection whose word vectors are mean-centred "
+            md += "(count-weighted mean of each space subtracted, `desm index --center`), so that the recommendation weighs the paper's DESM against centring.\n"
+        }
         md += "- Query stoplist" + stoplistSetting() + "\n"
         md += "- Query expansion and feedback: " + expansionSettings() + "\n"
         md += "- BM25 k1 \(runner.bm25.k1), b \(runner.bm25.b); re-ranking depth \(runner.rerankDepth); run depth \(runner.depth); mixture normalisation \(runner.normalisation.rawValue).\n"
-        if !outcome.addedSystems.isEmpty {
-            md += "- Added to the config's systems: " + outcome.addedSystems.map { "`\($0)`" }.joined(separator: ", ")
-            md += " (the recommended system runs on every collection).\n"
-        }
         md += "- Run tags:\n"
         for (name, tag) in zip(outcome.systems, outcome.tags) { md += "  - `\(name)`: `\(tag)`\n" }
         return md

@@ -4,7 +4,7 @@ import DesmText
 extension ExperimentRunner {
     /// One system of the comparison, parsed from its config name:
     ///
-    ///     <base>[+<modifier>]...
+    ///     <base>[+<modifier>]...[@centred]
     ///     base     bm25 | in-out | in-in | out-out | out-in | rerank:<variant> | mixture:<variant>
     ///     modifier rm3      RM3 with Anserini's defaults (10 documents, 10 terms, λ 0.5), nothing tuned
     ///              rm3e     RM3 with feedback terms re-weighted by the embeddings (γ and λ tuned)
@@ -12,7 +12,9 @@ extension ExperimentRunner {
     ///              vfb      the DESM query vector moved towards the top lexical documents (β tuned)
     ///
     /// At most one of rm3, rm3e and topical (they are alternative expansions of the BM25
-    /// query); `vfb` only with a base that uses DESM; each modifier once. A mixture also tunes
+    /// query); `vfb` only with a base that uses DESM; each modifier once. `@centred` ranks on
+    /// a second index whose word vectors are mean-centred (`desm index --center`), for systems
+    /// that use the embeddings. A mixture also tunes
     /// α.
     public struct System: Sendable, Equatable {
         public enum Base: Sendable, Equatable {
@@ -41,12 +43,18 @@ extension ExperimentRunner {
         public var base: Base
         /// In canonical order (rm3, rm3e, topical, vfb).
         public var modifiers: [Modifier]
+        /// Ranks on the experiment's mean-centred index (`@centred`).
+        public var centred: Bool
 
-        public static let grammar = "<base>[+<modifier>]..., base bm25, in-out, in-in, out-out, out-in, rerank:<variant> or mixture:<variant> (variant in-out, in-in, out-out, out-in), modifiers rm3, rm3e, topical, vfb (e.g. bm25+rm3, mixture:in-out+rm3+vfb)"
+        public static let centredSuffix = "@centred"
+
+        public static let grammar = "<base>[+<modifier>]...[@centred], base bm25, in-out, in-in, out-out, out-in, rerank:<variant> or mixture:<variant> (variant in-out, in-in, out-out, out-in), modifiers rm3, rm3e, topical, vfb (e.g. bm25+rm3, mixture:in-out+rm3+vfb)"
 
         public init(_ name: String, path: String) throws {
             self.name = name
-            var parts = name.split(separator: "+", omittingEmptySubsequences: false).map(String.init)
+            centred = name.hasSuffix(Self.centredSuffix)
+            let plain = centred ? String(name.dropLast(Self.centredSuffix.count)) : name
+            var parts = plain.split(separator: "+", omittingEmptySubsequences: false).map(String.init)
             let baseName = parts.removeFirst()
             let pieces = baseName.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             if pieces.count == 2 {
@@ -75,10 +83,15 @@ extension ExperimentRunner {
                 throw System.invalid(name, path, "vfb moves the DESM query vector: use it with a DESM, rerank: or mixture: base")
             }
             modifiers = Modifier.allCases.filter { seen.contains($0) }
+            if centred && !baseOptions.usesModel {
+                throw System.invalid(name, path, "@centred changes the word vectors, and \(plain) does not use the embeddings: drop @centred")
+            }
         }
 
         /// The name with the modifiers in canonical order: two spellings of one system agree.
-        public var canonicalName: String { ([base.name] + modifiers.map(\.rawValue)).joined(separator: "+") }
+        public var canonicalName: String {
+            ([base.name] + modifiers.map(\.rawValue)).joined(separator: "+") + (centred ? Self.centredSuffix : "")
+        }
 
         public var reranks: Bool { if case .rerank = base { return true } else { return false } }
         public var isMixture: Bool { if case .mixture = base { return true } else { return false } }
@@ -103,6 +116,19 @@ extension ExperimentRunner {
                 }
             }
             return o
+        }
+
+        /// How much the system adds to one scorer alone, for preferring the simpler of two
+        /// systems that score alike (`SystemChoice`): one per scorer it ranks with (BM25,
+        /// DESM), one per modifier, one per tuned parameter. `bm25` and `in-out` 1, `bm25+rm3`
+        /// and `rerank:in-out` 2, `mixture:in-in` 3, `bm25+rm3e` 4, `mixture:in-in+rm3e` 6.
+        public var complexity: Int {
+            let scorers: Int
+            switch base {
+            case .bm25, .desm: scorers = 1
+            case .rerank, .mixture: scorers = 2
+            }
+            return scorers + modifiers.count + tunedParameters.count
         }
 
         /// The names of the parameters this system tunes, in grid order.

@@ -132,6 +132,13 @@ public struct TuningOutcome: Sendable {
     public var chosen: Int?
     /// Cross-validation: each fold's choice.
     public var folds: [ParameterGrid.FoldChoice]
+    /// NDCG@10 per topic at each grid point, on the topics the means are over (what the
+    /// per-collection recommendation chooses from, `SystemChoice`).
+    public var perTopic: [[String: Double]]
+
+    /// Cross-validation: the point chosen on all the test topics, the same rule as each
+    /// fold's (for new queries; its score on these topics is not an honest estimate).
+    public var chosenOnAllTopics: Int { chosen ?? grid.best(means) }
 
     /// Point `i` as `alpha 0.3, beta 0.2`.
     public func describe(_ i: Int) -> String { ExperimentRunner.describe(grid.parameters(i)) }
