@@ -91,6 +91,11 @@ public struct IndexManifest: Codable, Equatable, Sendable {
             throw DesmError("no such index directory", path: directory)
         }
         guard FileManager.default.fileExists(atPath: path) else {
+            let shards = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+                .filter { $0.hasPrefix("shard-") && FileManager.default.fileExists(atPath: directory + "/" + $0 + "/" + fileName) }
+            if !shards.isEmpty {
+                throw DesmError("a directory of \(shards.count) shards, not one index: rank it with spark/desm_spark.py run (docs/scale-out.md), or give a whole index", path: directory)
+            }
             throw DesmError("not an index directory (no \(fileName))", path: directory)
         }
         let data = Data(try readAllBytes(path, limit: 1 << 24, what: "an index manifest", plain: true))

@@ -71,6 +71,7 @@ struct RunCommand: ParsableCommand {
         let out = self.out!
         if out != "-" { try checkOutput(out, .run, option: "--out") }
         let ranker = try ranking.openRanker(index: index)
+        try ranker.index.requireWholeCollection(for: "desm run without --hits or --write-moments")
         if let problem = ShardTopicContext.missingInput(options, index: ranker.index, hasCandidates: false,
                                                         hasNormalisation: false, reportsMoments: false) {
             throw DesmError(problem, path: index)

@@ -46,6 +46,7 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let options = try ranking.options()
         let ranker = try ranking.openRanker(index: index)
+        try ranker.index.requireWholeCollection(for: "desm search")
         if let problem = ShardTopicContext.missingInput(options, index: ranker.index, hasCandidates: false,
                                                         hasNormalisation: false, reportsMoments: false) {
             throw DesmError(problem, path: index)

@@ -139,6 +139,34 @@ final class ShardingTests: XCTestCase {
         }
     }
 
+    /// A shard is not a whole index: desm run (outside a shard pass), desm search and a
+    /// directory of shards given as an index are refused with what to do instead.
+    func testAShardRefusesToBeUsedAsTheWholeCollection() throws {
+        let (single, shards, _) = try build(shards: 3)
+        let dir = (single.path as NSString).deletingLastPathComponent
+        XCTAssertNoThrow(try single.requireWholeCollection(for: "x"))
+        assertDesmError([shards[1].path, "this is shard 1/3 of a collection (\(shards[1].count) of its \(single.count) documents)",
+                         "desm search would rank a part as if it were all", "spark/desm_spark.py run"]) {
+            try shards[1].requireWholeCollection(for: "desm search")
+        }
+        try requireDesm()
+        let topics = dir + "/topics.tsv"
+        try "1\tapple cherry\n".write(toFile: topics, atomically: true, encoding: .utf8)
+        let run = try runDesm(["run", dir + "/shard1", "--topics", topics, "--scorer", "bm25", "--out", dir + "/x.run"])
+        XCTAssertEqual(run.status, 1, run.stderr)
+        XCTAssertTrue(run.stderr.contains("this is shard 1/3 of a collection"), run.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/x.run"))
+        let search = try runDesm(["search", dir + "/shard1", "apple", "--scorer", "bm25"])
+        XCTAssertEqual(search.status, 1, search.stderr)
+        XCTAssertTrue(search.stderr.contains("desm search would rank a part"), search.stderr)
+        // A directory of shards, as desm_spark.py index writes it.
+        try FileManager.default.createDirectory(atPath: dir + "/shards", withIntermediateDirectories: true)
+        for i in 0..<3 { try FileManager.default.createSymbolicLink(atPath: dir + "/shards/shard-000\(i)", withDestinationPath: dir + "/shard\(i)") }
+        let whole = try runDesm(["search", dir + "/shards", "apple", "--scorer", "bm25"])
+        XCTAssertEqual(whole.status, 1, whole.stderr)
+        XCTAssertTrue(whole.stderr.contains("a directory of 3 shards, not one index"), whole.stderr)
+    }
+
     func testWithoutStatisticsShardsScoreBM25Differently() throws {
         let (single, shards, model) = try build(shards: 3, statistics: false)
         let o = RankingOptions(scorer: .bm25)

@@ -108,6 +108,27 @@ final class CollectionReaderTests: XCTestCase {
         XCTAssertEqual(failure(empty), "\(empty):2: empty document id")
     }
 
+    /// A BEIR folder (corpus.jsonl, queries.jsonl, qrels/test.tsv) is its corpus: the queries
+    /// are not documents and the qrels no duplicate ids (both happened before).
+    func testABEIRFolderIsReadAsItsCorpus() throws {
+        try FileManager.default.createDirectory(atPath: dir + "/beir/qrels", withIntermediateDirectories: true)
+        try write("beir/corpus.jsonl", "{\"_id\": \"d1\", \"title\": \"T\", \"text\": \"one\"}\n{\"_id\": \"d2\", \"text\": \"two\"}\n")
+        try write("beir/queries.jsonl", "{\"_id\": \"q1\", \"text\": \"a query\"}\n")
+        try write("beir/qrels/test.tsv", "query-id\tcorpus-id\tscore\nq1\td1\t1\nq1\td2\t0\n")
+        let (r, docs) = try readAll(dir + "/beir")
+        XCTAssertEqual(docs.map(\.id), ["d1", "d2"])
+        XCTAssertEqual(r.filesRead.map(\.path), [dir + "/beir/corpus.jsonl"])
+        XCTAssertTrue(r.notes.contains { $0.contains("is a BEIR folder: its documents are corpus.jsonl") }, "\(r.notes)")
+        XCTAssertEqual(try listCollectionFiles(dir + "/beir"), [dir + "/beir/corpus.jsonl"])
+        // Without qrels/ it is still a BEIR folder (queries.jsonl beside corpus.jsonl).
+        try FileManager.default.removeItem(atPath: dir + "/beir/qrels")
+        XCTAssertEqual(try readAll(dir + "/beir").1.count, 2)
+        // A plain folder of files is still read whole.
+        try FileManager.default.removeItem(atPath: dir + "/beir/queries.jsonl")
+        try write("beir/more.jsonl", "{\"_id\": \"d3\", \"text\": \"three\"}\n")
+        XCTAssertEqual(try readAll(dir + "/beir").1.map(\.id), ["d1", "d2", "d3"])
+    }
+
     // MARK: TREC SGML
 
     func testTRECSGML() throws {

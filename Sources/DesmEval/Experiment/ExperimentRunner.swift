@@ -449,8 +449,8 @@ public final class ExperimentRunner {
         }
         return try (0..<grid.count).map { i in
             let o = System.apply(grid.parameters(i), to: base)
-            let ranked = try rankRun(ranker: ranker, topicIDs: topics.ids, queries: topics.queries, options: o, depth: depth)
-            return try evaluate(run: runFile(ranked.topics, tag: o.tag), qrels: topics.qrels, measures: [ndcg10], options: evalOptions)
+            let ranked = try rankTop(10, ranker: ranker, topicIDs: topics.ids, queries: topics.queries, options: o, depth: depth)
+            return try evaluate(run: runFile(ranked, tag: o.tag), qrels: topics.qrels, measures: [ndcg10], options: evalOptions)
         }
     }
 

@@ -33,6 +33,35 @@ public func rankRun(ranker: Ranker, topicIDs: [String], queries: [String], optio
     return (out, stats)
 }
 
+/// Each topic's hits, enough of them that the run's first `needed` documents are exactly those
+/// of a run to `depth` (what NDCG@`needed` sees), for the grid searches: ranking to depth
+/// 1,000 costs several times more (the top-k and the docnos of a thousand hits per query).
+/// Topics are ranked to `needed` + 10; where the score at rank `needed` equals the lowest
+/// kept, a tie may straddle the cut (the run orders ties by docno, the top-k by document
+/// number), and that topic is ranked again to `depth`.
+public func rankTop(_ needed: Int, ranker: Ranker, topicIDs: [String], queries: [String], options: RankingOptions,
+                    depth: Int) throws -> [TopicHits] {
+    let shallow = needed + 10
+    guard shallow < depth else { return try rankRun(ranker: ranker, topicIDs: topicIDs, queries: queries, options: options, depth: depth).topics }
+    var topics = try rankRun(ranker: ranker, topicIDs: topicIDs, queries: queries, options: options, depth: shallow).topics
+    let redo = topics.indices.filter { mayCutATie(topics[$0].hits.map(\.score), kept: shallow, needed: needed) }
+    if !redo.isEmpty {
+        let again = try rankRun(ranker: ranker, topicIDs: redo.map { topicIDs[$0] }, queries: redo.map { queries[$0] },
+                                options: options, depth: depth).topics
+        for (i, t) in zip(redo, again) { topics[i] = t }
+    }
+    return topics
+}
+
+/// Whether the `kept` best of a ranking (`scores`, in any order) might leave out a document
+/// that ties with the one at rank `needed`: the ranking was cut (all `kept` are there) and
+/// the score at rank `needed` is the lowest kept.
+func mayCutATie(_ scores: [Double], kept: Int, needed: Int) -> Bool {
+    guard scores.count >= kept, scores.count >= needed else { return false }
+    let sorted = scores.sorted(by: >)
+    return sorted[needed - 1] <= sorted[kept - 1]
+}
+
 /// The run that `RunWriter` would write for `topics`: each topic's hits ordered by score
 /// descending then docno ascending (byte order), scores held as float32 and made strictly
 /// decreasing exactly as the writer makes them. The scores equal the written ones as float32,

@@ -18,6 +18,15 @@ extension DocumentIndex {
         return documentFrequency(term)
     }
 
+    /// Refuses a shard where a command would treat it as the whole collection (a run or a
+    /// search over a third of the documents, without a word): only the shard passes of
+    /// `spark/desm_spark.py` (`desm run --hits`, `--write-moments`) rank one shard.
+    public func requireWholeCollection(for what: String) throws {
+        guard let s = manifest.shard else { return }
+        throw DesmError("this is shard \(s.index)/\(s.count) of a collection (\(count) of its \(s.collectionDocuments) documents), not a whole index: "
+                        + "\(what) would rank a part as if it were all; rank the shards with spark/desm_spark.py run (docs/scale-out.md)", path: path)
+    }
+
     /// Whether this index is one part of a larger collection (a shard, or statistics given).
     public var isPartOfCollection: Bool { manifest.shard != nil || manifest.collectionStatistics != nil }
 

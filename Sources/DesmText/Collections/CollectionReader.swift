@@ -38,6 +38,9 @@ public final class CollectionReader {
         self.path = path
         self.forcedFormat = format
         self.files = try listCollectionFiles(path)
+        if let corpus = beirCorpus(path) {
+            notes.append("\(path) is a BEIR folder: its documents are \((corpus as NSString).lastPathComponent); queries and qrels are not read as documents")
+        }
     }
 
     /// The next document of the collection, or nil when all files are read.
@@ -92,14 +95,28 @@ public func makeDocumentReader(_ format: CollectionFormat, _ lines: LineReader) 
     }
 }
 
-/// The files of a collection: the path itself, or a directory's regular files (recursively,
-/// hidden files skipped) in sorted order.
+/// The corpus file of a BEIR folder (`corpus.jsonl[.gz]` beside `queries.jsonl[.gz]` or a
+/// `qrels/` folder), or nil when `path` is not one.
+public func beirCorpus(_ path: String) -> String? {
+    let fm = FileManager.default
+    var isDir: ObjCBool = false
+    guard fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else { return nil }
+    guard let corpus = ["corpus.jsonl", "corpus.jsonl.gz"].map({ path + "/" + $0 }).first(where: { fm.fileExists(atPath: $0) }) else { return nil }
+    let hasQueries = ["queries.jsonl", "queries.jsonl.gz"].contains { fm.fileExists(atPath: path + "/" + $0) }
+    var qrelsDir: ObjCBool = false
+    let hasQrels = fm.fileExists(atPath: path + "/qrels", isDirectory: &qrelsDir) && qrelsDir.boolValue
+    return hasQueries || hasQrels ? corpus : nil
+}
+
+/// The files of a collection: the path itself, a BEIR folder's corpus file, or a directory's
+/// regular files (recursively, hidden files skipped) in sorted order.
 public func listCollectionFiles(_ path: String) throws -> [String] {
     var isDir: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
         throw DesmError("no such file or directory", path: path)
     }
     guard isDir.boolValue else { return [path] }
+    if let corpus = beirCorpus(path) { return [corpus] }
     guard let walker = FileManager.default.enumerator(atPath: path) else {
         throw DesmError("cannot read directory", path: path)
     }

@@ -21,7 +21,7 @@ enum OpenAPI {
         "summary": "Rank the index's documents for a query (what desm search --json prints)",
         "parameters": [
           {"name": "q", "in": "query", "required": true, "description": "query text, at most 1000 bytes", "schema": {"type": "string", "minLength": 1, "maxLength": 1000}, "example": "heart disease"},
-          {"name": "scorer", "in": "query", "description": "in-out (default), in-in, out-out, out-in, bm25, mixture, mixture:<variant>", "schema": {"type": "string", "default": "in-out"}},
+          {"name": "scorer", "in": "query", "description": "in-out (default), in-in, out-out, out-in, bm25, mixture, mixture:<variant>, or recipe (the system of desm serve --recipe, then the default)", "schema": {"type": "string", "default": "in-out"}},
           {"name": "k", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 10}},
           {"name": "alpha", "in": "query", "description": "mixture weight of DESM (mixtures only)", "schema": {"type": "number", "minimum": 0, "maximum": 1}},
           {"name": "norm", "in": "query", "description": "per-query normalisation of a mixture's halves", "schema": {"type": "string", "enum": ["none", "minmax", "zscore"]}},
@@ -72,7 +72,7 @@ enum OpenAPI {
     "schemas": {
       "Health": {"type": "object", "required": ["status", "index", "documents", "dim", "vocabulary", "modelChecksum", "centred", "centroid", "snippetBytes"],
         "properties": {"status": {"type": "string"}, "index": {"type": "string"}, "documents": {"type": "integer"}, "dim": {"type": "integer"}, "vocabulary": {"type": "integer"},
-          "modelChecksum": {"type": "string"}, "centred": {"type": "boolean"}, "centroid": {"type": "string"}, "snippetBytes": {"type": "integer"},
+          "modelChecksum": {"type": "string"}, "centred": {"type": "boolean"}, "centroid": {"type": "string"}, "snippetBytes": {"type": "integer"}, "recipe": {"type": "string"},
           "desmBatches": {"type": "object", "properties": {"batches": {"type": "integer"}, "queries": {"type": "integer"}, "largestBatch": {"type": "integer"}}}}},
       "Search": {"type": "object", "required": ["query", "scorer", "tag", "queryWords", "skippedWords", "stoplistWords", "unknownTerms", "notes", "results"],
         "properties": {"query": {"type": "string"}, "scorer": {"type": "string"}, "tag": {"type": "string"},

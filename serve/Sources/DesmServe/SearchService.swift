@@ -14,6 +14,9 @@ public final class SearchService: Sendable {
     private let documentsByDocno: [String: Int32]
     private let means: SpaceMeans?
     private let embeddingAnalyzer: Analyzer
+    /// The system `desm serve --recipe` runs for `scorer=recipe`, the default scorer then.
+    public let recipe: RankingRecipe?
+    private let recipeOptions: RankingOptions?
 
     /// Caps on what one request may ask for.
     public static let maxK = 1000
@@ -25,9 +28,15 @@ public final class SearchService: Sendable {
     public static let documentParameters: Set<String> = ["q", "space"]
     public static let neighbourParameters: Set<String> = ["word", "space", "k"]
 
-    /// `ranker` must have the model (the page and most scorers need it).
-    public init(ranker: Ranker, name: String) throws {
+    /// `ranker` must have the model (the page and most scorers need it). With `recipe`,
+    /// `scorer=recipe` (the default) ranks exactly as the recipe says; the index must suit it.
+    public init(ranker: Ranker, name: String, recipe: RankingRecipe? = nil) throws {
         guard ranker.model != nil else { throw DesmError("desm serve needs the index's model", path: ranker.index.path) }
+        if let recipe, let problem = try recipe.mismatch(with: ranker.index.manifest) {
+            throw DesmError(problem, path: ranker.index.path)
+        }
+        self.recipe = recipe
+        recipeOptions = try recipe?.options()
         self.ranker = ranker
         self.name = name
         var byDocno: [String: Int32] = [:]
@@ -51,6 +60,8 @@ public final class SearchService: Sendable {
         public var centred: Bool
         public var centroid: String
         public var snippetBytes: Int
+        /// With `--recipe`: the system `scorer=recipe` runs (its name in the experiment).
+        public var recipe: String?
         /// How the server has batched pure-DESM searches so far (absent outside the server).
         public var desmBatches: DesmBatcher.Statistics?
     }
@@ -59,7 +70,8 @@ public final class SearchService: Sendable {
         let m = ranker.index.manifest
         return Health(index: name, documents: m.documents, dim: m.dim, vocabulary: m.modelVocabularySize,
                       modelChecksum: String(format: "%08x", m.modelChecksum), centred: m.center == true,
-                      centroid: m.centroid, snippetBytes: m.snippetBytes)
+                      centroid: m.centroid, snippetBytes: m.snippetBytes,
+                      recipe: recipe.map { $0.system ?? "recipe" })
     }
 
     // MARK: /api/search
@@ -77,8 +89,16 @@ public final class SearchService: Sendable {
         return q
     }
 
-    /// The ranking options a search request asks for (defaults: in-out, as `desm search`).
+    /// The ranking options a search request asks for (defaults: in-out, as `desm search`, or
+    /// the recipe when the server has one).
     public func rankingOptions(_ p: QueryParameters) throws -> RankingOptions {
+        if (p["scorer"] ?? (recipe != nil ? "recipe" : nil)) == "recipe" {
+            guard let recipeOptions else { throw ServiceError.badRequest("scorer=recipe: this server was started without --recipe") }
+            if let given = ["alpha", "norm", "rerank"].first(where: { p[$0] != nil }) {
+                throw ServiceError.badRequest("\(given): the recipe fixes every ranking option (scorer=recipe): drop \(given)")
+            }
+            return recipeOptions
+        }
         let scorer: ScorerKind
         do { scorer = try ScorerKind.parse(p["scorer"] ?? "in-out") } catch let e as DesmError {
             throw ServiceError.badRequest(e.message)

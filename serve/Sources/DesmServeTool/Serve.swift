@@ -19,7 +19,7 @@ struct Serve: AsyncParsableCommand {
 
         GET /health : the index's name, documents, dim, model checksum.
 
-        GET /api/search?q=…&scorer=in-out&k=10 (and alpha, norm, rerank, explain=1): ranked         documents; explain=1 adds what `desm search --explain --json` shows, the same numbers.
+        GET /api/search?q=…&scorer=in-out&k=10 (and alpha, norm, rerank, explain=1): ranked         documents; explain=1 adds what `desm search --explain --json` shows, the same numbers.         With --recipe, scorer=recipe (the default then) runs the experiment's system exactly.
 
         GET /api/document/{docno} (and q, space): the stored text cut into words; with q,         each word's cosine with the query (space=in-out by default).
 
@@ -49,6 +49,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Model file (default: the one recorded in the index manifest).")
     var model: String?
 
+    @Option(name: .long, help: ArgumentHelp("Serve the system a `desm experiment` recommended (its results JSON, or a recipe file) as scorer=recipe, the default scorer; the index must be built as the experiment's was.", valueName: "results.json"))
+    var recipe: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --recipe RESULTS.json: another system of the experiment, by its name there.", valueName: "name"))
+    var recipeSystem: String?
+
     @Option(name: .long, help: "Address to listen on.")
     var host = "127.0.0.1"
 
@@ -73,6 +79,7 @@ struct Serve: AsyncParsableCommand {
         guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second") }
         if index != nil && cache != nil { throw ValidationError("--cache keeps the built-in sample's model and index: it has no use with INDEX") }
         if index == nil && model != nil { throw ValidationError("--model goes with INDEX (the built-in sample trains its own)") }
+        if recipe == nil && recipeSystem != nil { throw ValidationError("--recipe-system picks a system of --recipe RESULTS.json: add --recipe") }
     }
 
     func run() async throws {
@@ -85,6 +92,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func serve() async throws {
+        let recipe = try self.recipe.map { try RankingRecipe.load(path: $0, system: recipeSystem) }
         var work: WorkDirectory? = nil
         defer { work?.remove() }
         let indexPath: String
@@ -103,6 +111,7 @@ struct Serve: AsyncParsableCommand {
             indexPath = try SampleIndex.prepare(in: directory, quiet: quiet) { printError($0) }
         }
         let documentIndex = try DocumentIndex(path: indexPath)
+        try documentIndex.requireWholeCollection(for: "desm serve")
         guard let modelPath = model ?? documentIndex.manifest.modelPath else {
             throw DesmError("the index does not record its model: pass --model", path: indexPath)
         }
@@ -113,7 +122,7 @@ struct Serve: AsyncParsableCommand {
         let ranker = try Ranker(index: documentIndex, model: loaded)
         ranker.threads = 1   // requests run side by side on the workers, each on one thread
         let name = ((indexPath as NSString).standardizingPath as NSString).lastPathComponent
-        let service = try SearchService(ranker: ranker, name: name)
+        let service = try SearchService(ranker: ranker, name: name, recipe: recipe)
         let configuration = ServeConfiguration(host: host, port: port,
                                                workers: workers ?? ProcessInfo.processInfo.activeProcessorCount,
                                                idleTimeout: idleTimeout)

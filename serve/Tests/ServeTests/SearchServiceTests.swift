@@ -36,6 +36,51 @@ final class SearchServiceTests: XCTestCase {
         }
     }
 
+    /// `desm serve --recipe`: scorer=recipe (the default then) answers what `desm search
+    /// --recipe` prints; the recipe's options cannot be overridden; a server without a recipe
+    /// refuses scorer=recipe; a recipe the index does not suit is refused at start.
+    func testARecipeIsServedExactlyAsDesmSearchRunsIt() throws {
+        try requireDesm()
+        let s = try SampleFixture.get()
+        let dir = makeTemporaryDirectory("desm-serve-recipe")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var recipe: [String: Any] = [
+            "system": "mixture:in-in+rm3", "scorer": "mixture:in-in", "k1": 0.9, "b": 0.4, "alpha": 0.4, "norm": "zscore",
+            "query_stopwords": ["name": "questions", "words": QueryStoplist.questionWords.sorted()],
+            "rm3": ["documents": 5, "terms": 8, "original_query_weight": 0.6, "embedding_weight": 1],
+            "index": ["center": false, "centroid": "mean"], "depth": 100,
+        ]
+        let path = dir + "/recipe.json"
+        try JSONSerialization.data(withJSONObject: recipe).write(to: URL(fileURLWithPath: path))
+        let service = try SearchService(ranker: s.ranker, name: "sample.idx", recipe: try RankingRecipe.load(path: path))
+        XCTAssertEqual(service.health().recipe, "mixture:in-in+rm3")
+        let r = try runDesm(["search", s.indexPath, "what is heart disease risk", "-k", "7", "--explain", "--json", "--recipe", path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let printed = try object(Data(r.stdout.utf8))
+        for query in ["q=what+is+heart+disease+risk&k=7&explain=1", "q=what+is+heart+disease+risk&k=7&explain=1&scorer=recipe"] {
+            let served = try object(try JSONEncoder().encode(try service.search(query)))
+            XCTAssertEqual(served, printed, query)
+            XCTAssertTrue((served["tag"] as? String ?? "").contains("-rm3-fd5-ft8-ow0.6-emb1"), "\(served["tag"] ?? "")")
+        }
+        // Other scorers are still served as before.
+        XCTAssertEqual(try service.search("q=heart&scorer=bm25").scorer, "bm25")
+        func refused(_ svc: SearchService, _ query: String, _ expected: String) {
+            XCTAssertThrowsError(try svc.search(query), query) { e in
+                XCTAssertEqual((e as? ServiceError)?.status, 400, query)
+                XCTAssertTrue((e as? ServiceError)?.message.contains(expected) == true, "\(query): \(e)")
+            }
+        }
+        refused(service, "q=heart&alpha=0.3", "alpha: the recipe fixes every ranking option")
+        refused(service, "q=heart&scorer=recipe&rerank=10", "rerank: the recipe fixes every ranking option")
+        refused(s.service, "q=heart&scorer=recipe", "this server was started without --recipe")
+        // A recipe chosen on a centred index is refused by this uncentred one.
+        recipe["index"] = ["center": true, "centroid": "mean"]
+        try JSONSerialization.data(withJSONObject: recipe).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try SearchService(ranker: s.ranker, name: "x", recipe: try RankingRecipe.load(path: path))) { e in
+            XCTAssertTrue("\(e)".contains("build the index with desm index --center"), "\(e)")
+        }
+    }
+
     /// Each word's shade is (1/|Q|) Σ_q cos(q_IN, w_OUT), computed here from the model's rows.
     func testDocumentCosinesAreTheMeanQueryCosine() throws {
         let s = try SampleFixture.get()
