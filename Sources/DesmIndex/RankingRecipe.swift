@@ -173,7 +173,7 @@ public struct RankingRecipe: Codable, Equatable, Sendable {
                 recipeObject = r
             } else {
                 guard let rec = root["recommended"] as? [String: Any], let r = rec["recipe"] else {
-                    throw DesmError("these results have no recommended recipe (written by a desm older than 0.4? run the experiment again)", path: path)
+                    throw DesmError("these results have no recommended recipe (written before desm experiment wrote recipes: run the experiment again)", path: path)
                 }
                 recipeObject = r
             }

@@ -186,7 +186,12 @@ struct ExperimentReport {
             let mark = i == r.choice.system ? " (chosen)" : i == r.choice.best ? " (best)" : ""
             md += String(format: "| `%@`%@ | %d | %.4f |\n", name, mark, r.complexities[i], r.choice.estimates[i])
         }
-        md += "\nRun it on new queries, on an index built as this one was: `desm run INDEX --topics TOPICS --recipe \(config.name).json` "
+        md += "\nRun it on new queries, on an index built as this one was"
+        if r.recipe.index.center && (try? r.recipe.options().usesModel) == true {
+            md += " (with mean-centred word vectors: `desm index --center`"
+            md += r.recipe.index.centroid == "mean" ? ")" : ", `--centroid \(r.recipe.index.centroid)`)"
+        }
+        md += ": `desm run INDEX --topics TOPICS --recipe \(config.name).json` "
         md += "(the recipe, every setting of the system, is `recommended.recipe` in the JSON).\n\n"
         return md
     }
