@@ -9,9 +9,10 @@ extension ExperimentRunner {
     ///     modifier rm3      RM3 with Anserini's defaults (10 documents, 10 terms, λ 0.5), nothing tuned
     ///              rm3e     RM3 with feedback terms re-weighted by the embeddings (γ and λ tuned)
     ///              topical  the query's IN-OUT neighbours added (words N and weight λ tuned)
+    ///              ax       Anserini's Ax with its defaults (r 20, n 30, β 0.4, 20 terms, seed 42), nothing tuned
     ///              vfb      the DESM query vector moved towards the top lexical documents (β tuned)
     ///
-    /// At most one of rm3, rm3e and topical (they are alternative expansions of the BM25
+    /// At most one of rm3, rm3e, topical and ax (they are alternative expansions of the BM25
     /// query); `vfb` only with a base that uses DESM; each modifier once. A mixture also tunes
     /// α.
     public struct System: Sendable, Equatable {
@@ -33,16 +34,16 @@ extension ExperimentRunner {
 
         /// The modifiers, in their canonical order.
         public enum Modifier: String, CaseIterable, Sendable {
-            case rm3, rm3e, topical, vfb
+            case rm3, rm3e, topical, ax, vfb
         }
 
         /// The name as the config spells it.
         public var name: String
         public var base: Base
-        /// In canonical order (rm3, rm3e, topical, vfb).
+        /// In canonical order (rm3, rm3e, topical, ax, vfb).
         public var modifiers: [Modifier]
 
-        public static let grammar = "<base>[+<modifier>]..., base bm25, in-out, in-in, out-out, out-in, rerank:<variant> or mixture:<variant> (variant in-out, in-in, out-out, out-in), modifiers rm3, rm3e, topical, vfb (e.g. bm25+rm3, mixture:in-out+rm3+vfb)"
+        public static let grammar = "<base>[+<modifier>]..., base bm25, in-out, in-in, out-out, out-in, rerank:<variant> or mixture:<variant> (variant in-out, in-in, out-out, out-in), modifiers rm3, rm3e, topical, ax, vfb (e.g. bm25+rm3, mixture:in-out+rm3+vfb)"
 
         public init(_ name: String, path: String) throws {
             self.name = name
@@ -68,8 +69,8 @@ extension ExperimentRunner {
                 guard let m = Modifier(rawValue: p) else { throw System.unknown(name, path, "unknown modifier \"\(p)\"") }
                 guard seen.insert(m).inserted else { throw System.invalid(name, path, "modifier \(p) is given twice") }
             }
-            if seen.intersection([.rm3, .rm3e, .topical]).count > 1 {
-                throw System.invalid(name, path, "rm3, rm3e and topical are alternative expansions of the BM25 query: choose one")
+            if seen.intersection([.rm3, .rm3e, .topical, .ax]).count > 1 {
+                throw System.invalid(name, path, "rm3, rm3e, topical and ax are alternative expansions of the BM25 query: choose one")
             }
             if seen.contains(.vfb), base == .bm25 {
                 throw System.invalid(name, path, "vfb moves the DESM query vector: use it with a DESM, rerank: or mixture: base")
@@ -99,6 +100,7 @@ extension ExperimentRunner {
                 case .rm3: o.expansion = .rm3(RM3Parameters())
                 case .rm3e: o.expansion = .rm3(RM3Parameters(embeddingWeight: 1))
                 case .topical: o.expansion = .topical(TopicalExpansionParameters())
+                case .ax: o.expansion = .ax(AxParameters())
                 case .vfb: o.vectorFeedback = VectorFeedback(documents: 10, weight: 0.5)
                 }
             }
