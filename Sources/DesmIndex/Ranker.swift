@@ -355,8 +355,9 @@ public final class Ranker: @unchecked Sendable {
             return (terms, notes)
         case .ax(let p):
             let first = try bm25.evaluate(plain, params: options.bm25, scratch: scratch).topK(p.topDocuments)
-            let pool = Axiomatic.pool(ranking: first, sampling: try axSamplingOrder(), parameters: p)
-            let chosen = try Axiomatic.expansion(query: plain, pool: pool, index: index, parameters: p)
+            let sampling = try axSamplingOrder()
+            let pool = Axiomatic.pool(ranking: first, sampling: sampling, parameters: p)
+            let chosen = try Axiomatic.expansion(query: plain, pool: pool, documents: sampling.count, index: index, parameters: p)
             guard !chosen.isEmpty else {
                 // Anserini would search for the query's raw text as one term instead.
                 return (plain, ["Ax found no term to score (query terms of 2 or more letters a–z, in the pool of \(pool.count) documents, idf > 0): the query is not expanded"])

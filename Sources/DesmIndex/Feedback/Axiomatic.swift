@@ -19,7 +19,8 @@ import Foundation
 ///    documents holding it. P below counts the pool documents that hold a candidate term.
 /// 3. For each distinct query term q in the index (df > 0) that is a candidate, with qtf its
 ///    count in the query and idf(q) = ln⌊(N + 1)/df(q)⌋ (integer division, in float; 0 when
-///    df > (N + 1)/2), each candidate t scores
+///    df > (N + 1)/2; N counts the documents with a term, as Anserini's count leaves out the
+///    empty ones it did not index), each candidate t scores
 ///      s_q(q) = idf(q)·qtf, and for t ≠ q   s_q(t) = idf(q)·β·qtf · I(q; t) / I(q; q),
 ///    I the mutual information of the two terms' presence over the P documents:
 ///      I(x; y) = Σ_{a,b ∈ {0,1}} p(x=a, y=b) · ln(p(x=a, y=b) / (p(x=a)·p(y=b))),
@@ -143,8 +144,9 @@ enum Axiomatic {
 
     /// The expanded query for `query` (the plain BM25 query: distinct terms with their counts)
     /// from the documents of `pool`: (term id, weight) pairs, best first; empty when no term
-    /// scores.
-    static func expansion(query: [WeightedTerm], pool: [Int], index: DocumentIndex,
+    /// scores. `documents` is N in the idf: the documents Anserini would have indexed, those
+    /// with a term (`samplingOrder`'s count).
+    static func expansion(query: [WeightedTerm], pool: [Int], documents: Int, index: DocumentIndex,
                           parameters p: AxParameters) throws -> [(term: Int, weight: Double)] {
         // Candidate terms and the pool documents (positions in `pool`) that hold them.
         var accepted: [Int: Bool] = [:]
@@ -166,7 +168,7 @@ enum Axiomatic {
         }
         let candidates = holders.sorted { $0.key < $1.key }
         let tokens = query.reduce(0) { $0 + $1.queryCount }
-        let n = Int64(index.bm25Documents)
+        let n = Int64(documents)
         let beta = Float(p.beta)
         var sums: [Int: Double] = [:]
         var inQuery = [Bool](repeating: false, count: pool.count)
