@@ -9,8 +9,8 @@ extension ExperimentRunner {
     ///     modifier rm3      RM3 with Anserini's defaults (10 documents, 10 terms, λ 0.5), nothing tuned
     ///              rm3e     RM3 with feedback terms re-weighted by the embeddings (γ and λ tuned)
     ///              topical  the query's IN-OUT neighbours added (words N and weight λ tuned)
-    ///              ax       Anserini's Ax with its defaults (r 20, n 30, β 0.4, 20 terms, seed 42), nothing tuned
     ///              vfb      the DESM query vector moved towards the top lexical documents (β tuned)
+    ///              ax       Anserini's Ax with its defaults (r 20, n 30, β 0.4, 20 terms, seed 42), nothing tuned
     ///
     /// At most one of rm3, rm3e, topical and ax (they are alternative expansions of the BM25
     /// query); `vfb` only with a base that uses DESM; each modifier once. A mixture also tunes
@@ -34,16 +34,16 @@ extension ExperimentRunner {
 
         /// The modifiers, in their canonical order.
         public enum Modifier: String, CaseIterable, Sendable {
-            case rm3, rm3e, topical, ax, vfb
+            case rm3, rm3e, topical, vfb, ax
         }
 
         /// The name as the config spells it.
         public var name: String
         public var base: Base
-        /// In canonical order (rm3, rm3e, topical, ax, vfb).
+        /// In canonical order (rm3, rm3e, topical, vfb, ax).
         public var modifiers: [Modifier]
 
-        public static let grammar = "<base>[+<modifier>]..., base bm25, in-out, in-in, out-out, out-in, rerank:<variant> or mixture:<variant> (variant in-out, in-in, out-out, out-in), modifiers rm3, rm3e, topical, ax, vfb (e.g. bm25+rm3, mixture:in-out+rm3+vfb)"
+        public static let grammar = "<base>[+<modifier>]..., base bm25, in-out, in-in, out-out, out-in, rerank:<variant> or mixture:<variant> (variant in-out, in-in, out-out, out-in), modifiers rm3, rm3e, topical, vfb, ax (e.g. bm25+rm3, mixture:in-out+rm3+vfb)"
 
         public init(_ name: String, path: String) throws {
             self.name = name
