@@ -27,7 +27,7 @@ public struct Ranking: Sendable {
     public var query: AnalysedQuery
     public var hits: [ScoredDocument]
     public var notes: [String]
-    /// The BM25 query after expansion (RM3, topical), nil when the query was not expanded.
+    /// The BM25 query after expansion (RM3, Ax, topical), nil when the query was not expanded.
     public var expandedQuery: [WeightedTerm]? = nil
     /// The mixture's per-query normalisations (nil for other scorers): explains its scores.
     public var mixture: MixtureNormalisation? = nil
@@ -67,6 +67,19 @@ public final class Ranker: @unchecked Sendable {
         let e = try TermEmbeddings(model: model, index: index)
         embeddings = e
         return e
+    }
+
+    private let samplingLock = NSLock()
+    private var sampling: [Int32]?
+
+    /// The documents Ax draws its sample from, in docno order (`Axiomatic.samplingOrder`),
+    /// built on first use.
+    func axSamplingOrder() throws -> [Int32] {
+        samplingLock.lock(); defer { samplingLock.unlock() }
+        if let sampling { return sampling }
+        let order = try Axiomatic.samplingOrder(index)
+        sampling = order
+        return order
     }
 
     /// `model` must be the one the index was built with (same checksum); without a model
@@ -311,7 +324,8 @@ public final class Ranker: @unchecked Sendable {
     }
 
     /// The BM25 query: the query's terms weighted by their counts, expanded when `options`
-    /// asks (RM3 from the first BM25 ranking's top documents; topical from the embeddings),
+    /// asks (RM3 from the first BM25 ranking's top documents; Ax from those and a seeded
+    /// sample of the collection; topical from the embeddings),
     /// with notes when an expansion could not be made.
     func lexicalQuery(_ q: AnalysedQuery, options: RankingOptions,
                       scratch: BM25Scorer.Scratch) throws -> (terms: [WeightedTerm], notes: [String]) {
@@ -339,6 +353,16 @@ public final class Ranker: @unchecked Sendable {
             }
             let terms = try RelevanceModel.interpolate(plain, with: model, originalQueryWeight: p.originalQueryWeight, index: index)
             return (terms, notes)
+        case .ax(let p):
+            let first = try bm25.evaluate(plain, params: options.bm25, scratch: scratch).topK(p.topDocuments)
+            let sampling = try axSamplingOrder()
+            let pool = Axiomatic.pool(ranking: first, sampling: sampling, parameters: p)
+            let chosen = try Axiomatic.expansion(query: plain, pool: pool, documents: sampling.count, index: index, parameters: p)
+            guard !chosen.isEmpty else {
+                // Anserini would search for the query's raw text as one term instead.
+                return (plain, ["Ax found no term to score (query terms of 2 or more letters a–z, in the pool of \(pool.count) documents, idf > 0): the query is not expanded"])
+            }
+            return (try Axiomatic.weightedTerms(chosen, query: plain, index: index), [])
         case .topical(let p):
             let added = try TopicalExpansion.neighbours(words: q.words, query: plain, embeddings: try termEmbeddings(),
                                                         index: index, count: p.words)

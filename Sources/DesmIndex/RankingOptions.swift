@@ -12,7 +12,7 @@ public struct RankingOptions: Equatable, Sendable {
     public var rerank: Int?
     /// Words removed from every query (both DESM words and BM25 terms) before scoring.
     public var queryStoplist: QueryStoplist
-    /// Expansion of the lexical query (RM3, embedding-weighted RM3, topical): changes BM25's
+    /// Expansion of the lexical query (RM3, embedding-weighted RM3, Ax, topical): changes BM25's
     /// ranking, the candidates re-ranked, and the mixture's lexical half.
     public var expansion: QueryExpansion?
     /// Feedback that moves the DESM query vector towards the lexical ranking's top documents.
@@ -33,13 +33,13 @@ public struct RankingOptions: Equatable, Sendable {
     }
 
     /// Whether ranking needs the embedding model: a DESM scorer, embedding-weighted RM3 or
-    /// topical expansion.
+    /// topical expansion (not plain RM3 or Ax).
     public var usesModel: Bool {
         if scorer.usesDesm { return true }
         switch expansion {
         case .rm3(let p): return p.embeddingWeight > 0
         case .topical: return true
-        case nil: return false
+        case .ax, nil: return false
         }
     }
 
@@ -57,6 +57,15 @@ public struct RankingOptions: Equatable, Sendable {
             if p.documents < 1 || p.terms < 1 { return "RM3 needs at least 1 feedback document and 1 feedback term (got \(p.documents), \(p.terms))" }
             if !(p.originalQueryWeight >= 0 && p.originalQueryWeight <= 1) { return "the original query weight must be in [0, 1] (got \(p.originalQueryWeight))" }
             if !(p.embeddingWeight >= 0 && p.embeddingWeight.isFinite) { return "the RM3 embedding weight must be a number ≥ 0 (got \(p.embeddingWeight))" }
+        case .ax(let p):
+            if p.topDocuments < 1 { return "--ax-r (Ax's top documents) must be at least 1 (got \(p.topDocuments))" }
+            if p.poolFactor < 1 { return "--ax-n (Ax's pool factor) must be at least 1 (got \(p.poolFactor))" }
+            let (pool, overflow) = p.topDocuments.multipliedReportingOverflow(by: p.poolFactor)
+            if overflow || pool > Axiomatic.largestPool {
+                return "Ax's pool, --ax-r × --ax-n, must be at most \(Axiomatic.largestPool) documents (got \(p.topDocuments) × \(p.poolFactor))"
+            }
+            if !(p.beta >= 0 && p.beta.isFinite) { return "--ax-beta must be a number ≥ 0 (got \(p.beta))" }
+            if p.terms < 1 { return "--ax-terms (Ax's expansion terms) must be at least 1 (got \(p.terms))" }
         case .topical(let p):
             if p.words < 1 { return "topical expansion needs at least 1 word (got \(p.words))" }
             if !(p.originalQueryWeight >= 0 && p.originalQueryWeight <= 1) { return "the original query weight must be in [0, 1] (got \(p.originalQueryWeight))" }
@@ -88,6 +97,8 @@ public struct RankingOptions: Equatable, Sendable {
         case .rm3(let p):
             bm += "-rm3-fd\(p.documents)-ft\(p.terms)-ow\(num(p.originalQueryWeight))"
             if p.embeddingWeight > 0 { bm += "-emb\(num(p.embeddingWeight))" }
+        case .ax(let p):
+            bm += "-ax-r\(p.topDocuments)-n\(p.poolFactor)-b\(num(p.beta))-t\(p.terms)-s\(p.seed)"
         case .topical(let p):
             bm += "-topical-n\(p.words)-ow\(num(p.originalQueryWeight))"
         case nil: break

@@ -23,6 +23,7 @@ public struct RankingRecipe: Codable, Equatable, Sendable {
     public var queryStopwords: Stoplist
     public var rm3: RM3?
     public var topical: Topical?
+    public var ax: Ax?
     public var vectorFeedback: Feedback?
     /// What the index must have been built with when the ranking uses the embeddings.
     public var index: IndexNeeds
@@ -60,6 +61,20 @@ public struct RankingRecipe: Codable, Equatable, Sendable {
         }
     }
 
+    public struct Ax: Codable, Equatable, Sendable {
+        public var topDocuments: Int
+        public var poolFactor: Int
+        public var beta: Double
+        public var terms: Int
+        public var seed: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case beta, terms, seed
+            case topDocuments = "top_documents"
+            case poolFactor = "pool_factor"
+        }
+    }
+
     public struct Feedback: Codable, Equatable, Sendable {
         public var documents: Int
         public var weight: Double
@@ -73,7 +88,7 @@ public struct RankingRecipe: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case system, scorer, k1, b, alpha, norm, rerank, rm3, topical, index, depth, tag
+        case system, scorer, k1, b, alpha, norm, rerank, rm3, topical, ax, index, depth, tag
         case queryStopwords = "query_stopwords"
         case vectorFeedback = "vector_feedback"
     }
@@ -99,6 +114,8 @@ public struct RankingRecipe: Codable, Equatable, Sendable {
             rm3 = RM3(documents: p.documents, terms: p.terms, originalQueryWeight: p.originalQueryWeight, embeddingWeight: p.embeddingWeight)
         case .topical(let p):
             topical = Topical(words: p.words, originalQueryWeight: p.originalQueryWeight)
+        case .ax(let p):
+            ax = Ax(topDocuments: p.topDocuments, poolFactor: p.poolFactor, beta: p.beta, terms: p.terms, seed: p.seed)
         case nil: break
         }
         vectorFeedback = o.vectorFeedback.map { Feedback(documents: $0.documents, weight: $0.weight) }
@@ -122,12 +139,17 @@ public struct RankingRecipe: Codable, Equatable, Sendable {
         o.rerank = rerank
         o.queryStoplist = queryStopwords.name == "none" && queryStopwords.words.isEmpty ? .none
             : QueryStoplist(name: queryStopwords.name, words: queryStopwords.words)
-        if rm3 != nil && topical != nil { throw DesmError("recipe: \"rm3\" and \"topical\" are alternative expansions: give one") }
+        if [rm3 != nil, topical != nil, ax != nil].filter({ $0 }).count > 1 {
+            throw DesmError("recipe: \"rm3\", \"topical\" and \"ax\" are alternative expansions: give one")
+        }
         if let p = rm3 {
             o.expansion = .rm3(RM3Parameters(documents: p.documents, terms: p.terms, originalQueryWeight: p.originalQueryWeight,
                                              embeddingWeight: p.embeddingWeight))
         }
         if let p = topical { o.expansion = .topical(TopicalExpansionParameters(words: p.words, originalQueryWeight: p.originalQueryWeight)) }
+        if let p = ax {
+            o.expansion = .ax(AxParameters(topDocuments: p.topDocuments, poolFactor: p.poolFactor, beta: p.beta, terms: p.terms, seed: p.seed))
+        }
         o.vectorFeedback = vectorFeedback.map { VectorFeedback(documents: $0.documents, weight: $0.weight) }
         if let problem = o.problem { throw DesmError("recipe: \(problem)") }
         guard depth >= 1 else { throw DesmError("recipe: \"depth\" must be at least 1 (got \(depth))") }
@@ -197,10 +219,11 @@ public struct RankingRecipe: Codable, Equatable, Sendable {
     /// Every key a recipe may have, per object: a key outside them (a misspelling) is an
     /// error, not a setting silently left at its default.
     static let knownKeys: [String: [String]] = [
-        "": ["system", "scorer", "k1", "b", "alpha", "norm", "rerank", "query_stopwords", "rm3", "topical", "vector_feedback", "index", "depth", "tag"],
+        "": ["system", "scorer", "k1", "b", "alpha", "norm", "rerank", "query_stopwords", "rm3", "topical", "ax", "vector_feedback", "index", "depth", "tag"],
         "query_stopwords": ["name", "words"],
         "rm3": ["documents", "terms", "original_query_weight", "embedding_weight"],
         "topical": ["words", "original_query_weight"],
+        "ax": ["top_documents", "pool_factor", "beta", "terms", "seed"],
         "vector_feedback": ["documents", "weight"],
         "index": ["center", "centroid"],
     ]

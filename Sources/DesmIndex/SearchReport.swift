@@ -40,7 +40,7 @@ public struct SearchReport: Codable, Sendable {
     public var stoplistWords: [String]
     public var unknownTerms: [String]
     public var notes: [String]
-    /// The BM25 query after --rm3 / --expand-topical (absent without expansion).
+    /// The BM25 query after --rm3 / --ax / --expand-topical (absent without expansion).
     public var expandedQuery: [WeightedTerm]?
     public var results: [Hit]
 

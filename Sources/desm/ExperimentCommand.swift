@@ -35,7 +35,8 @@ struct ExperimentCommand: ParsableCommand {
                           mixture:<variant>; modifiers rm3 (Anserini's RM3,
                           untuned), rm3e (RM3 re-weighted by the embeddings,
                           γ and λ tuned), topical (IN-OUT neighbour expansion, words
-                          and weight tuned), vfb (vector feedback, β tuned;
+                          and weight tuned), ax (Anserini's Ax, untuned; one of
+                          rm3, rm3e, topical, ax), vfb (vector feedback, β tuned;
                           DESM bases). Default: the whole family,
                           \(ExperimentConfig.defaultSystems.joined(separator: ", ")).
           rerank_depth    BM25 candidates re-ranked by rerank:* systems (100)

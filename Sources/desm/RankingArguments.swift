@@ -35,7 +35,7 @@ struct RankingArguments: ParsableArguments {
         valueName: "list"))
     var queryStopwords: String?
 
-    @Option(name: .long, help: "Model file (default: the one recorded in the index manifest). Not needed for bm25 without embedding expansion.")
+    @Option(name: .long, help: "Model file (default: the one recorded in the index manifest). Not needed for bm25 without embedding expansion (plain RM3 and Ax need none).")
     var model: String?
 
     @Flag(name: .long, help: "Expand the BM25 query with RM3 pseudo-relevance feedback, as Anserini's -rm3 (acts on bm25, the mixture's BM25 half and the --rerank candidates).")
@@ -52,6 +52,24 @@ struct RankingArguments: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("RM3 re-weighted by the embeddings: each feedback term's weight × exp(γ·cos(query IN, term OUT)) before pruning (0: plain RM3). Needs the model.", valueName: "γ"))
     var rm3EmbeddingWeight: Double?
+
+    @Flag(name: .long, help: ArgumentHelp("Expand the BM25 query with axiomatic semantic term matching, as Anserini's -axiom -axiom.deterministic (Yang & Lin, ECIR 2019): the pool is the first BM25 ranking's top --ax-r documents plus documents drawn from the collection (Java's Random with --ax-seed, over the documents in docno order) up to --ax-r × --ax-n; each term of 2+ letters a–z in the pool scores by its mutual information with the query terms (presence in the pool's documents), β-weighted relative to the query terms themselves; the best --ax-terms (query terms included) rank the whole collection again with BM25, their scores as weights. Acts on bm25, the mixture's BM25 half and the --rerank candidates; no model needed; not with --rm3 or --expand-topical."))
+    var ax = false
+
+    @Option(name: .long, help: ArgumentHelp("Ax: the first BM25 ranking's top documents in the pool (Anserini's -axiom.r). (default: 20)", valueName: "r"))
+    var axR: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Ax: the pool holds r × n documents, (n − 1) × r of them drawn (-axiom.n). (default: 30)", valueName: "n"))
+    var axN: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Ax: β, a new term's weight relative to a query term's (-axiom.beta). (default: 0.4)", valueName: "β"))
+    var axBeta: Double?
+
+    @Option(name: .long, help: ArgumentHelp("Ax: terms in the expanded query, query terms included (-axiom.top). (default: 20)", valueName: "N"))
+    var axTerms: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Ax: the seed of the draw, as java.util.Random's (-axiom.seed; the same seed draws the same documents as Anserini). (default: 42)", valueName: "seed"))
+    var axSeed: Int64?
 
     @Option(name: .long, help: ArgumentHelp("Topical expansion: add the N BM25 terms whose OUT vectors are closest to the query's IN centroid (its IN-OUT neighbours, mean-centred). Needs the model; not with --rm3.", valueName: "N"))
     var expandTopical: Int?
@@ -103,6 +121,12 @@ struct RankingArguments: ParsableArguments {
         }
         if let rerank, rerank < 1 { throw ValidationError("--rerank must be at least 1") }
         if rm3 && expandTopical != nil { throw ValidationError("--rm3 and --expand-topical are alternatives: choose one") }
+        if ax && (rm3 || expandTopical != nil) {
+            throw ValidationError("--ax and \(rm3 ? "--rm3" : "--expand-topical") are alternative expansions of the BM25 query: choose one")
+        }
+        if !ax && (axR != nil || axN != nil || axBeta != nil || axTerms != nil || axSeed != nil) {
+            throw ValidationError("--ax-r, --ax-n, --ax-beta, --ax-terms and --ax-seed set Ax's expansion: add --ax")
+        }
         if !rm3 && rm3EmbeddingWeight != 0 { throw ValidationError("--rm3-embedding-weight re-weights RM3's terms: add --rm3") }
         if !rm3 && expandTopical == nil && originalQueryWeight != nil {
             throw ValidationError("--original-query-weight needs --rm3 or --expand-topical")
@@ -119,6 +143,8 @@ struct RankingArguments: ParsableArguments {
         add("--fb-docs", fbDocs != nil); add("--fb-terms", fbTerms != nil); add("--original-query-weight", originalQueryWeight != nil)
         add("--rm3-embedding-weight", rm3EmbeddingWeight != nil); add("--expand-topical", expandTopical != nil)
         add("--vector-feedback", vectorFeedback != nil); add("--vector-feedback-docs", vectorFeedbackDocs != nil)
+        add("--ax", ax); add("--ax-r", axR != nil); add("--ax-n", axN != nil); add("--ax-beta", axBeta != nil)
+        add("--ax-terms", axTerms != nil); add("--ax-seed", axSeed != nil)
         return out
     }
 
@@ -136,6 +162,10 @@ struct RankingArguments: ParsableArguments {
         if rm3 {
             expansion = .rm3(RM3Parameters(documents: fbDocs ?? 10, terms: fbTerms ?? 10, originalQueryWeight: originalQueryWeight ?? 0.5,
                                            embeddingWeight: rm3EmbeddingWeight ?? 0))
+        } else if ax {
+            let d = AxParameters()
+            expansion = .ax(AxParameters(topDocuments: axR ?? d.topDocuments, poolFactor: axN ?? d.poolFactor, beta: axBeta ?? d.beta,
+                                         terms: axTerms ?? d.terms, seed: axSeed ?? d.seed))
         } else if let n = expandTopical {
             expansion = .topical(TopicalExpansionParameters(words: n, originalQueryWeight: originalQueryWeight ?? 0.7))
         }

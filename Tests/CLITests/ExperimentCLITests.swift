@@ -78,7 +78,7 @@ final class ExperimentCLITests: XCTestCase {
         }
         XCTAssertEqual(report.components(separatedBy: " (recommended) |").count - 1, 2, "one row marked in each table")
         XCTAssertTrue(report.contains("### Recommended for this collection"), report)
-        XCTAssertTrue(report.contains("chosen on the tuning topics among the 32 systems above"), report)
+        XCTAssertTrue(report.contains("chosen on the tuning topics among the 39 systems above"), report)
         XCTAssertTrue(report.contains("| `mixture:in-in+rm3e@centred` |"), report)
         XCTAssertTrue(report.contains("Systems named `…@centred` rank on a second index"), report)
         XCTAssertTrue(report.contains("`in-out@centred`: `desm-in-out-centred`"), "the centred index's tag")

@@ -102,7 +102,7 @@ final class ExperimentTuningTests: XCTestCase {
         let defaults = try runner("")
         let family = try defaults.plannedSystems()
         // … and, without "center", each system that uses the embeddings again on a centred index.
-        let embedding = ExperimentConfig.defaultSystems.filter { !["bm25", "bm25+rm3"].contains($0) }
+        let embedding = ExperimentConfig.defaultSystems.filter { !["bm25", "bm25+rm3", "bm25+ax"].contains($0) }
         XCTAssertEqual(family.map(\.name), ExperimentConfig.defaultSystems + embedding.map { $0 + "@centred" })
         XCTAssertTrue(family.filter(\.centred).allSatisfy { $0.baseOptions.usesModel })
         XCTAssertEqual(try runner(", \"center\": false").plannedSystems().map(\.name), ExperimentConfig.defaultSystems, "the paper's index only")

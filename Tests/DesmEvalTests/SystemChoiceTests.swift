@@ -49,6 +49,21 @@ final class SystemChoiceTests: XCTestCase {
         XCTAssertEqual(c.system, 1, "b and a are equally simple; b scores higher")
     }
 
+    /// A system that a simpler one outscores is never chosen, however noisy its differences
+    /// from the best (which would put it within one standard error).
+    func testADominatedSystemIsNeverChosen() {
+        let best = flat("best", complexity: 4, Dictionary(uniqueKeysWithValues: topics.map { ($0, 0.6) }))
+        let steady = flat("steady", complexity: 2, Dictionary(uniqueKeysWithValues: topics.map { ($0, 0.55) }))
+        let noisy = flat("noisy", complexity: 3, Dictionary(uniqueKeysWithValues: topics.enumerated().map { ($1, $0 % 2 == 0 ? 0.9 : 0.1) }))
+        // noisy (mean 0.5) is within one standard error of best (0.15), steady (0.55) is not
+        // (its difference is a constant 0.05): but steady is simpler and better than noisy.
+        let c = SystemChoice.choose([best, steady, noisy], topics: topics, folds: 4, what: "x")
+        XCTAssertEqual(c.best, 0)
+        XCTAssertEqual(c.system, 0, "noisy is dominated by steady; steady trails best by more than a standard error")
+        let withoutSteady = SystemChoice.choose([best, noisy], topics: topics, folds: 4, what: "x")
+        XCTAssertEqual(withoutSteady.system, 1, "alone, the noisy simpler system is within a standard error")
+    }
+
     /// A large grid that only fits the topics' noise scores what it is worth under
     /// cross-validation: here 0, though its best point averages 0.5 on all the topics.
     func testSystemsAreJudgedByCrossValidatedScoresSoAGridCannotFitNoise() {

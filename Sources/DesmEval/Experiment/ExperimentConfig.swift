@@ -82,9 +82,9 @@ public struct ExperimentConfig: Codable, Sendable {
     /// for a collection is chosen among every kind of system desm has: BM25 and its
     /// expansions, DESM over the whole collection, re-ranking, mixtures, feedback.
     public static let defaultSystems = [
-        "bm25", "bm25+rm3", "bm25+rm3e", "bm25+topical",
-        "in-in", "in-out", "rerank:in-in", "rerank:in-out", "rerank:in-in+rm3", "rerank:in-out+rm3",
-        "mixture:in-in", "mixture:in-out", "mixture:in-in+rm3", "mixture:in-out+rm3",
+        "bm25", "bm25+rm3", "bm25+ax", "bm25+rm3e", "bm25+topical",
+        "in-in", "in-out", "rerank:in-in", "rerank:in-out", "rerank:in-in+rm3", "rerank:in-out+rm3", "rerank:in-out+ax",
+        "mixture:in-in", "mixture:in-out", "mixture:in-in+rm3", "mixture:in-out+rm3", "mixture:in-in+ax", "mixture:in-out+ax",
         "mixture:in-in+rm3e", "mixture:in-out+rm3e", "mixture:in-out+rm3+vfb",
     ]
 

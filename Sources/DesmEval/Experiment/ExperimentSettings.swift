@@ -75,6 +75,8 @@ extension ExperimentReport {
                 if tuned.contains("gamma") { text += ", feedback terms re-weighted by the embeddings with γ tuned" }
                 else if p.embeddingWeight > 0 { text += ", feedback terms re-weighted by the embeddings with γ \(formatParameter(p.embeddingWeight))" }
                 add(text, name)
+            case .ax(let p):
+                add("Ax (Anserini's axiomatic term matching) with the top \(p.topDocuments) documents in a pool of \(p.topDocuments * p.poolFactor), β \(formatParameter(p.beta)), \(p.terms) terms, seed \(p.seed)", name)
             case .topical(let p):
                 add("topical expansion by the query's IN-OUT neighbours, " + (tuned.contains("topical_words")
                     ? "number of words and original query weight tuned"

@@ -10,8 +10,9 @@ extension ExperimentRunner {
     ///              rm3e     RM3 with feedback terms re-weighted by the embeddings (γ and λ tuned)
     ///              topical  the query's IN-OUT neighbours added (words N and weight λ tuned)
     ///              vfb      the DESM query vector moved towards the top lexical documents (β tuned)
+    ///              ax       Anserini's Ax with its defaults (r 20, n 30, β 0.4, 20 terms, seed 42), nothing tuned
     ///
-    /// At most one of rm3, rm3e and topical (they are alternative expansions of the BM25
+    /// At most one of rm3, rm3e, topical and ax (they are alternative expansions of the BM25
     /// query); `vfb` only with a base that uses DESM; each modifier once. `@centred` ranks on
     /// a second index whose word vectors are mean-centred (`desm index --center`), for systems
     /// that use the embeddings. A mixture also tunes
@@ -35,20 +36,20 @@ extension ExperimentRunner {
 
         /// The modifiers, in their canonical order.
         public enum Modifier: String, CaseIterable, Sendable {
-            case rm3, rm3e, topical, vfb
+            case rm3, rm3e, topical, vfb, ax
         }
 
         /// The name as the config spells it.
         public var name: String
         public var base: Base
-        /// In canonical order (rm3, rm3e, topical, vfb).
+        /// In canonical order (rm3, rm3e, topical, vfb, ax).
         public var modifiers: [Modifier]
         /// Ranks on the experiment's mean-centred index (`@centred`).
         public var centred: Bool
 
         public static let centredSuffix = "@centred"
 
-        public static let grammar = "<base>[+<modifier>]...[@centred], base bm25, in-out, in-in, out-out, out-in, rerank:<variant> or mixture:<variant> (variant in-out, in-in, out-out, out-in), modifiers rm3, rm3e, topical, vfb (e.g. bm25+rm3, mixture:in-out+rm3+vfb)"
+        public static let grammar = "<base>[+<modifier>]...[@centred], base bm25, in-out, in-in, out-out, out-in, rerank:<variant> or mixture:<variant> (variant in-out, in-in, out-out, out-in), modifiers rm3, rm3e, topical, vfb, ax (e.g. bm25+rm3, mixture:in-out+rm3+vfb)"
 
         public init(_ name: String, path: String) throws {
             self.name = name
@@ -76,8 +77,8 @@ extension ExperimentRunner {
                 guard let m = Modifier(rawValue: p) else { throw System.unknown(name, path, "unknown modifier \"\(p)\"") }
                 guard seen.insert(m).inserted else { throw System.invalid(name, path, "modifier \(p) is given twice") }
             }
-            if seen.intersection([.rm3, .rm3e, .topical]).count > 1 {
-                throw System.invalid(name, path, "rm3, rm3e and topical are alternative expansions of the BM25 query: choose one")
+            if seen.intersection([.rm3, .rm3e, .topical, .ax]).count > 1 {
+                throw System.invalid(name, path, "rm3, rm3e, topical and ax are alternative expansions of the BM25 query: choose one")
             }
             if seen.contains(.vfb), base == .bm25 {
                 throw System.invalid(name, path, "vfb moves the DESM query vector: use it with a DESM, rerank: or mixture: base")
@@ -112,6 +113,7 @@ extension ExperimentRunner {
                 case .rm3: o.expansion = .rm3(RM3Parameters())
                 case .rm3e: o.expansion = .rm3(RM3Parameters(embeddingWeight: 1))
                 case .topical: o.expansion = .topical(TopicalExpansionParameters())
+                case .ax: o.expansion = .ax(AxParameters())
                 case .vfb: o.vectorFeedback = VectorFeedback(documents: 10, weight: 0.5)
                 }
             }

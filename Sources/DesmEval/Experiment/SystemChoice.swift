@@ -9,8 +9,9 @@ import Foundation
 /// system with a large grid gains nothing from fitting the topics' noise. Few topics make
 /// these estimates noisy, so the choice prefers the simpler system (`complexity`): the
 /// simplest candidate whose estimate is within one standard error of the paired per-topic
-/// difference from the best estimate (the one-standard-error rule). Its parameters are then
-/// the best grid point on all the topics.
+/// difference from the best estimate (the one-standard-error rule), leaving out every system
+/// that another at most as complex outscores. Its parameters are then the best grid point on
+/// all the topics.
 public enum SystemChoice {
     /// One system's NDCG@10 per topic at every point of its grid.
     public struct Candidate: Sendable {
@@ -87,9 +88,15 @@ public enum SystemChoice {
             let v = d.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(d.count - 1)
             return (v / Double(d.count)).squareRoot()
         }
+        // A system that is no simpler than another and scores lower is never chosen: it is
+        // dominated (without this, a system could win only because its per-topic differences
+        // from the best are noisier than a simpler, better system's).
+        let dominated = candidates.indices.map { i in
+            candidates.indices.contains { j in j != i && candidates[j].complexity <= candidates[i].complexity && estimates[j] > estimates[i] + 1e-12 }
+        }
         var chosen = best
         var chosenSE = 0.0
-        for i in candidates.indices where i != best {
+        for i in candidates.indices where i != best && !dominated[i] {
             let se = standardError(i)
             guard estimates[i] >= estimates[best] - se - 1e-12 else { continue }
             let simpler = candidates[i].complexity < candidates[chosen].complexity

@@ -9,6 +9,11 @@ public enum QueryExpansion: Equatable, Sendable {
     /// The query's IN-OUT neighbours in the vocabulary as new terms, no feedback documents
     /// (`TopicalExpansion`).
     case topical(TopicalExpansionParameters)
+    /// Axiomatic semantic term matching as Anserini's `AxiomReranker` defines it (Yang & Lin,
+    /// ECIR 2019, after Fang & Zhai 2006): new terms chosen by the mutual information of their
+    /// occurrence with the query terms' over the top documents and a seeded sample of the
+    /// collection (`Axiomatic`). Needs no model.
+    case ax(AxParameters)
 }
 
 /// RM3's parameters; the defaults are Anserini's (`-rm3`).
@@ -30,6 +35,30 @@ public struct RM3Parameters: Equatable, Sendable {
         self.terms = terms
         self.originalQueryWeight = originalQueryWeight
         self.embeddingWeight = embeddingWeight
+    }
+}
+
+/// Ax's parameters; the defaults are Anserini's (`-axiom -axiom.deterministic`, with
+/// `-rerankCutoff` at least `topDocuments`).
+public struct AxParameters: Equatable, Sendable {
+    /// r: the first BM25 ranking's top documents in the pool (-axiom.r).
+    public var topDocuments: Int
+    /// n: the pool holds r·n documents, the top r and (n − 1)·r drawn from the collection
+    /// (-axiom.n).
+    public var poolFactor: Int
+    /// β: a new term's weight relative to a query term's (-axiom.beta).
+    public var beta: Double
+    /// Terms kept in the expanded query, query terms included (-axiom.top).
+    public var terms: Int
+    /// The seed of the draw, Java's `java.util.Random(seed)` (-axiom.seed).
+    public var seed: Int64
+
+    public init(topDocuments: Int = 20, poolFactor: Int = 30, beta: Double = 0.4, terms: Int = 20, seed: Int64 = 42) {
+        self.topDocuments = topDocuments
+        self.poolFactor = poolFactor
+        self.beta = beta
+        self.terms = terms
+        self.seed = seed
     }
 }
 
