@@ -231,6 +231,19 @@ final class AxiomaticTests: XCTestCase {
         XCTAssertEqual(RankingOptions(scorer: .bm25, expansion: .ax(AxParameters())).tag, "bm25-k0.9-b0.4-ax-r20-n30-b0.4-t20-s42")
     }
 
+    func testAShardRefusesAx() throws {
+        // The pool is drawn from the whole collection, which one shard does not have.
+        let dir = makeTemporaryDirectory("desm-ax-shard"); dirs.append(dir)
+        try writeJSONL(makeDocuments(count: 30), to: dir + "/c.jsonl")
+        var o = IndexBuildOptions(threads: 2, batchSize: 5)
+        o.shard = try Shard(index: 0, count: 2)
+        try IndexBuilder(model: makeModel(), options: o).build(collectionPath: dir + "/c.jsonl", to: dir + "/shard0")
+        let ranker = try Ranker(index: try DocumentIndex(path: dir + "/shard0"), model: nil)
+        XCTAssertThrowsError(try ranker.rank("apple", options: RankingOptions(scorer: .bm25, expansion: .ax(AxParameters())), k: 10)) {
+            XCTAssertTrue("\($0)".contains("and Ax its pool drawn from the whole collection"), "\($0)")
+        }
+    }
+
     func testCommandLineOptions() throws {
         let dir = makeTemporaryDirectory("desm-ax-cli"); dirs.append(dir)
         let index = try buildIndexWithDesm(in: dir)

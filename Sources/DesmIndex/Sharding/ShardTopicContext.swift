@@ -29,7 +29,7 @@ public struct ShardTopicContext: Sendable {
     public static func unsupported(_ options: RankingOptions, index: DocumentIndex) -> String? {
         guard index.isPartOfCollection else { return nil }
         if options.expansion != nil || options.vectorFeedback != nil {
-            return "this index is one part of a collection (a shard, or built with --statistics): RM3, Ax, topical expansion and vector feedback need the whole collection's feedback documents and terms, so a part cannot compute them exactly; rank the single index instead"
+            return "this index is one part of a collection (a shard, or built with --statistics): RM3, topical expansion and vector feedback need the whole collection's feedback documents and terms, and Ax its pool drawn from the whole collection, so a part cannot compute them exactly; rank the single index instead"
         }
         return nil
     }
