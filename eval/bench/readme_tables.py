@@ -17,9 +17,9 @@ ROWS = [
 ]
 DESM = [("BM25", "bm25"), ("BM25+RM3", "bm25+rm3"), ("IN-IN", "in-in"), ("IN-OUT", "in-out"), ("rerank IN-IN", "rerank:in-in"),
         ("rerank IN-OUT", "rerank:in-out"), ("mix IN-IN", "mixture:in-in"), ("mix IN-OUT", "mixture:in-out")]
-FEEDBACK = [("BM25", "bm25"), ("BM25+RM3", "bm25+rm3"), ("BM25+RM3e", "bm25+rm3e"), ("BM25+topical", "bm25+topical"),
-            ("mix IN-OUT+RM3", "mixture:in-out+rm3"), ("mix IN-IN+RM3", "mixture:in-in+rm3"),
-            ("mix IN-OUT+RM3+vfb", "mixture:in-out+rm3+vfb"), ("**mix IN-IN+RM3e** (recommended)", "mixture:in-in+rm3e")]
+FEEDBACK = [("BM25", "bm25"), ("BM25+RM3", "bm25+rm3"), ("BM25+Ax", "bm25+ax"), ("BM25+RM3e", "bm25+rm3e"), ("BM25+topical", "bm25+topical"),
+            ("mix IN-OUT+RM3", "mixture:in-out+rm3"), ("mix IN-IN+RM3", "mixture:in-in+rm3"), ("mix IN-IN+Ax", "mixture:in-in+ax"),
+            ("mix IN-OUT+RM3+vfb", "mixture:in-out+rm3+vfb"), ("mix IN-IN+RM3e", "mixture:in-in+rm3e")]
 
 
 def ndcg10(name):
