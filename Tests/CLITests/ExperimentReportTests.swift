@@ -33,7 +33,7 @@ final class ExperimentReportTests: XCTestCase {
             "tuning": ["topics": relative(sample + "topics-tune.xml", from: dir), "qrels": "qrels.txt"],
             "training": ["corpora": ["collection"], "arch": "sg", "dim": 20, "min_count": 2, "epochs": 2,
                          "threads": 1, "seed": 7] as [String: Any],
-            "systems": ["bm25", "in-in"], "alphas": [0.0, 0.5, 1.0], "grids": ["gamma": [1], "rm3_weight": [0.5]],
+            "systems": ["bm25", "in-in", "mixture:in-in+rm3e"], "alphas": [0.0, 0.5, 1.0], "grids": ["gamma": [1], "rm3_weight": [0.5]],
         ]
         let path = dir + "/portable.json"
         try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: path))
@@ -75,7 +75,7 @@ final class ExperimentReportTests: XCTestCase {
         let perTopic = try XCTUnwrap(bm25["per_topic"] as? [String: [String: Double]])
         XCTAssertEqual(perTopic.count, 41)
         let allMean = perTopic.values.map { $0["ndcg_cut_10"]! }.reduce(0, +) / 41
-        let row = try XCTUnwrap(report.split(separator: "\n").first { $0.hasPrefix("| `bm25` |") })
+        let row = try XCTUnwrap(report.split(separator: "\n").first { $0.hasPrefix("| `bm25` |") || $0.hasPrefix("| `bm25` (recommended) |") })
         let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
         XCTAssertEqual(cells[3], String(format: "%.4f", allMean), String(row))   // NDCG@10
         let inIn = try XCTUnwrap(systems.first { $0["system"] as? String == "in-in" })
