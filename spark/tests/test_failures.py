@@ -66,14 +66,17 @@ def test_feedback_is_refused(sample, spark, tmp_path, capsys):
 
 
 def test_shard_refuses_what_needs_the_collection(sample, spark, tmp_path):
-    """desm itself refuses to re-rank or normalise on a shard without the collection's input."""
+    """desm itself refuses, in a shard pass (--hits), to re-rank or normalise on a shard without the
+    collection's input; outside a shard pass it refuses to rank a shard as if it were the whole index."""
     shard = os.path.join(sample.sharded(spark, 2), "shard-0000")
-    for args, words in ((["--scorer", "in-out", "--rerank", "10"], "--candidates FILE"),
-                        (["--scorer", "mixture", "--norm", "zscore"], "--normalisation-moments FILE"),
-                        (["--scorer", "bm25", "--rm3"], "RM3, topical expansion and vector feedback")):
+    for args, words in ((["--hits", "--scorer", "in-out", "--rerank", "10"], "--candidates FILE"),
+                        (["--hits", "--scorer", "mixture", "--norm", "zscore"], "--normalisation-moments FILE"),
+                        (["--hits", "--scorer", "bm25", "--rm3"], "RM3, topical expansion and vector feedback"),
+                        (["--scorer", "bm25"], "not a whole index")):
         p = subprocess.run([sample.desm, "run", shard, "--topics", sample.topics, "--out", str(tmp_path / "x.run")] + args,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         assert p.returncode == 1 and words in p.stderr, p.stderr
+        assert not os.path.exists(tmp_path / "x.run")
 
 
 def test_killed_task_is_retried_with_spark_submit(sample, spark, tmp_path):
