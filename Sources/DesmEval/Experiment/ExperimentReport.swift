@@ -314,7 +314,7 @@ struct ExperimentReport {
             "name": config.name, "desm_version": desmVersion, "topics": outcome.judgedTopics, "systems": systems,
             "recommended": recommended,
         ]
-        let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
+        let data = try JSONSerialization.data(withJSONObject: root, options: [.sortedKeys])   // compact: 39 systems × per-topic values pretty-printed passed 2 MB
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
